@@ -1,0 +1,100 @@
+// Owns the worker's GPUDevice across its lifetime: acquires it, watches `device.lost`, and re-acquires after
+// a loss so work can resume from checkpoints. Everything that needs the device asks this session for it.
+import { acquireDevice, type AcquiredDevice } from '../gpu/adapter-report.ts';
+import type { DeviceState } from './protocol.ts';
+
+export type DeviceListener = (state: DeviceState, event: 'ready' | 'lost' | 'unavailable' | 'acquiring') => void;
+
+export class DeviceSession {
+  private current: AcquiredDevice | null = null;
+  private pending: Promise<AcquiredDevice> | null = null;
+  private generation = 0;
+  private state: DeviceState = { status: 'acquiring', adapter: null, generation: 0, message: '' };
+  /** Set while we destroy a device ourselves for a re-acquire, so that loss is not reported as a failure. */
+  private replacing: GPUDevice | null = null;
+
+  constructor(
+    private readonly gpu: GPU | undefined,
+    private readonly listener: DeviceListener,
+    /** Wait before re-acquiring after a loss; a driver reset needs a moment. */
+    private readonly recoverDelayMs = 250,
+  ) {}
+
+  get snapshot(): DeviceState {
+    return this.state;
+  }
+
+  /** The live device, acquiring one if needed. Throws WebGpuUnavailableError where there is none. */
+  async device(): Promise<AcquiredDevice> {
+    if (this.current) return this.current;
+    this.pending ??= this.acquire();
+    try {
+      return await this.pending;
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  async reacquire(): Promise<AcquiredDevice> {
+    const old = this.current;
+    this.current = null;
+    if (old) {
+      this.replacing = old.device;
+      old.device.destroy();
+    }
+    return this.device();
+  }
+
+  /** Destroys the device as a real loss would; the session then reports the loss and recovers. */
+  destroyForTest(): boolean {
+    if (!this.current) return false;
+    this.current.device.destroy();
+    return true;
+  }
+
+  private async acquire(): Promise<AcquiredDevice> {
+    this.setState({ ...this.state, status: 'acquiring', message: 'Requesting a WebGPU device…' }, 'acquiring');
+    try {
+      const acquired = await acquireDevice(this.gpu);
+      this.generation += 1;
+      this.current = acquired;
+      this.watchLoss(acquired);
+      this.setState({ status: 'ready', adapter: acquired.report, generation: this.generation, message: '' }, 'ready');
+      return acquired;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.setState({ status: 'unavailable', adapter: null, generation: this.generation, message }, 'unavailable');
+      throw err;
+    }
+  }
+
+  private watchLoss(acquired: AcquiredDevice): void {
+    void acquired.device.lost.then((info) => {
+      if (this.replacing === acquired.device) {
+        this.replacing = null;
+        return;
+      }
+      if (this.current === acquired) this.current = null;
+      const why = info.message ? `${info.reason}: ${info.message}` : String(info.reason);
+      this.setState(
+        {
+          status: 'lost',
+          adapter: acquired.report,
+          generation: this.generation,
+          message: `The GPU device was lost (${why}). Acquiring a new one; runs resume from their last checkpoint.`,
+        },
+        'lost',
+      );
+      setTimeout(() => {
+        this.device().catch(() => {
+          /* reported through the 'unavailable' state */
+        });
+      }, this.recoverDelayMs);
+    });
+  }
+
+  private setState(state: DeviceState, event: 'ready' | 'lost' | 'unavailable' | 'acquiring'): void {
+    this.state = state;
+    this.listener(state, event);
+  }
+}
