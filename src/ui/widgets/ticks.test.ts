@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { formatTick, niceTicks } from './ticks.ts';
+
+describe('niceTicks', () => {
+  it('puts ticks on round numbers inside the range', () => {
+    expect(niceTicks(0, 1, 4).map((t) => +t.toFixed(10))).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(0, 100, 5)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(niceTicks(3, 47, 4)).toEqual([10, 20, 30, 40]);
+  });
+  it('handles a degenerate range', () => {
+    expect(niceTicks(2, 2, 4)).toEqual([2]);
+  });
+});
+
+describe('formatTick', () => {
+  it('keeps labels short', () => {
+    expect(formatTick(5)).toBe('5');
+    expect(formatTick(0.25)).toBe('0.25');
+    expect(formatTick(0.0001)).toBe('1.0e-4');
+    expect(formatTick(NaN)).toBe('—');
+  });
+});
