@@ -1,7 +1,9 @@
 // The command table. One file per command under cli/commands/.
 import type { Command } from '../command.ts';
 import { info } from './info.ts';
+import { share } from './share.ts';
 
 export const commands: Record<string, Command> = {
   info,
+  share,
 };
