@@ -1,9 +1,11 @@
 // The command table. One file per command under cli/commands/.
 import type { Command } from '../command.ts';
 import { info } from './info.ts';
+import { inspect } from './inspect.ts';
 import { share } from './share.ts';
 
 export const commands: Record<string, Command> = {
   info,
+  inspect,
   share,
 };
