@@ -1,10 +1,12 @@
 // The command table. One file per command under cli/commands/.
 import type { Command } from '../command.ts';
+import { exportRecipe } from './export.ts';
 import { info } from './info.ts';
 import { inspect } from './inspect.ts';
 import { share } from './share.ts';
 
 export const commands: Record<string, Command> = {
+  export: exportRecipe,
   info,
   inspect,
   share,
