@@ -13,7 +13,7 @@ interface Props {
   xLabel?: string;
 }
 
-const PAD = { left: 40, right: 10, top: 10, bottom: 28 };
+const PAD = { left: 40, right: 10, top: 10, bottom: 36 };
 
 export function Histogram({ title, values, bins = 20, domain = [0, 1], width = 420, height = 180, markerX, xLabel }: Props) {
   const [lo, hi] = domain;
@@ -44,9 +44,9 @@ export function Histogram({ title, values, bins = 20, domain = [0, 1], width = 4
           return <rect key={i} x={x + 0.5} y={sy(c)} width={Math.max(0, w)} height={PAD.top + innerH - sy(c)} className="bar"><title>{c}</title></rect>;
         })}
         {niceTicks(lo, hi, 5).map((t) => (
-          <text key={`x${t}`} x={sx(t)} y={height - 10} textAnchor="middle" className="tick">{formatTick(t)}</text>
+          <text key={`x${t}`} x={sx(t)} y={PAD.top + innerH + 14} textAnchor="middle" className="tick">{formatTick(t)}</text>
         ))}
-        {xLabel && <text x={width - PAD.right} y={height - 10} textAnchor="end" className="tick axis-label">{xLabel}</text>}
+        {xLabel && <text x={PAD.left + innerW / 2} y={height - 4} textAnchor="middle" className="tick axis-label">{xLabel}</text>}
         {markerX !== undefined && <line x1={sx(markerX)} x2={sx(markerX)} y1={PAD.top} y2={PAD.top + innerH} className="marker" />}
       </svg>
     </figure>

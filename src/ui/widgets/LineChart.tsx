@@ -25,7 +25,7 @@ interface Props {
   markerX?: number;
 }
 
-const PAD = { left: 46, right: 12, top: 10, bottom: 28 };
+const PAD = { left: 46, right: 12, top: 10, bottom: 36 };
 
 export function LineChart({ title, series, width = 420, height = 200, xLabel = 'step', yDomain, markerX }: Props) {
   const [hoverX, setHoverX] = useState<number | null>(null);
@@ -57,9 +57,9 @@ export function LineChart({ title, series, width = 420, height = 200, xLabel = '
           </g>
         ))}
         {xTicks.map((t) => (
-          <text key={`x${t}`} x={sx(t)} y={height - 10} textAnchor="middle" className="tick">{formatTick(t)}</text>
+          <text key={`x${t}`} x={sx(t)} y={PAD.top + innerH + 14} textAnchor="middle" className="tick">{formatTick(t)}</text>
         ))}
-        <text x={width - PAD.right} y={height - 10} textAnchor="end" className="tick axis-label">{xLabel}</text>
+        {xLabel && <text x={PAD.left + innerW / 2} y={height - 4} textAnchor="middle" className="tick axis-label">{xLabel}</text>}
         {markerX !== undefined && <line x1={sx(markerX)} x2={sx(markerX)} y1={PAD.top} y2={PAD.top + innerH} className="marker" />}
         {series.map((s, i) => (
           <path
