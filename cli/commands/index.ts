@@ -1,11 +1,13 @@
 // The command table. One file per command under cli/commands/.
 import type { Command } from '../command.ts';
+import { bench } from './bench.ts';
 import { exportRecipe } from './export.ts';
 import { info } from './info.ts';
 import { inspect } from './inspect.ts';
 import { share } from './share.ts';
 
 export const commands: Record<string, Command> = {
+  bench,
   export: exportRecipe,
   info,
   inspect,

@@ -1,5 +1,6 @@
 // Acquires a GPUDevice for the engine worker and describes the adapter in the terms the status bar and
 // `lab info` report. Kept apart from the kernel runtime: acquisition happens once per device generation.
+import { WebGpuUnavailableError } from './errors.ts';
 
 /** What the lab reports about the adapter it runs on. */
 export interface AdapterReport {
@@ -26,10 +27,6 @@ export interface AdapterReport {
     subgroups: boolean;
     'timestamp-query': boolean;
   };
-}
-
-export class WebGpuUnavailableReason extends Error {
-  override name = 'WebGpuUnavailableError';
 }
 
 const OPTIONAL_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'] as const;
@@ -76,13 +73,13 @@ export interface AcquiredDevice {
  */
 export async function acquireDevice(gpu: GPU | undefined): Promise<AcquiredDevice> {
   if (!gpu) {
-    throw new WebGpuUnavailableReason(
+    throw new WebGpuUnavailableError(
       'This browser exposes no WebGPU (navigator.gpu is missing). Use Chrome or Edge 113+; on Linux start Chrome with --enable-unsafe-webgpu.',
     );
   }
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
-    throw new WebGpuUnavailableReason(
+    throw new WebGpuUnavailableError(
       'WebGPU is present but no adapter was granted. Check chrome://gpu; on Linux start Chrome with --enable-unsafe-webgpu (a software adapter is used when there is no GPU).',
     );
   }
