@@ -4,6 +4,8 @@
 import { CancelledError } from './cancel.ts';
 import { DeviceSession } from './device-session.ts';
 import { deviceHandlers } from './device-handlers.ts';
+import { dataHandlers } from './data-handlers.ts';
+import { curriculumHandlers } from './curriculum-handlers.ts';
 import { toWireError, type FromWorker, type RequestType, type ToWorker } from './protocol.ts';
 import type { HandlerContext, HandlerTable, JobContext } from './handler-types.ts';
 
@@ -18,7 +20,7 @@ export class EngineHandler {
   ) {
     this.session = new DeviceSession(gpu, (state, event) => this.post({ kind: 'device', state, event }));
     const ctx: HandlerContext = { session: this.session };
-    this.handlers = { ...deviceHandlers(ctx) };
+    this.handlers = { ...deviceHandlers(ctx), ...dataHandlers(ctx), ...curriculumHandlers(ctx) };
   }
 
   async receive(msg: ToWorker): Promise<void> {

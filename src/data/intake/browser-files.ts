@@ -14,15 +14,29 @@ export function blobFile(blob: Blob, path: string): IntakeFile {
   };
 }
 
-/** Files from an <input type=file> (with or without `webkitdirectory`): webkitRelativePath keeps the folders. */
-export function intakeFromFileList(list: FileList | readonly File[]): IntakeFile[] {
-  const out: IntakeFile[] = [];
+/**
+ * A dropped or picked file with its root-relative path: what the main thread sends to the engine worker
+ * (File objects are structured-cloneable, IntakeFile's read() is not). The worker wraps it with blobFile.
+ */
+export interface DroppedFile {
+  path: string;
+  file: Blob;
+}
+
+/** Paths from an <input type=file> (with or without `webkitdirectory`): webkitRelativePath keeps the folders. */
+export function droppedFilesFromList(list: FileList | readonly File[]): DroppedFile[] {
+  const out: DroppedFile[] = [];
   for (const f of Array.from(list)) {
     const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
     const path = normaliseEntryPath(rel);
-    if (path) out.push(blobFile(f, path));
+    if (path) out.push({ path, file: f });
   }
   return out;
+}
+
+/** Files from an <input type=file> as IntakeFiles. */
+export function intakeFromFileList(list: FileList | readonly File[]): IntakeFile[] {
+  return droppedFilesFromList(list).map((d) => blobFile(d.file, d.path));
 }
 
 function entryFile(entry: FileSystemFileEntry): Promise<File> {
@@ -40,20 +54,21 @@ async function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystem
   }
 }
 
-async function walkEntry(entry: FileSystemEntry, out: IntakeFile[]): Promise<void> {
+async function walkEntry(entry: FileSystemEntry, out: DroppedFile[]): Promise<void> {
   if (entry.isFile) {
     const path = normaliseEntryPath(entry.fullPath.replace(/^\/+/, ''));
-    if (path) out.push(blobFile(await entryFile(entry as FileSystemFileEntry), path));
+    if (path) out.push({ path, file: await entryFile(entry as FileSystemFileEntry) });
   } else if (entry.isDirectory) {
     for (const child of await readAllEntries(entry as FileSystemDirectoryEntry)) await walkEntry(child, out);
   }
 }
 
 /**
- * Files from a drop. Entries must be taken synchronously in the drop handler (the DataTransfer is emptied
- * after it returns), so call this from the handler itself; the walk then continues asynchronously.
+ * Files from a drop, as path + File pairs. Entries must be taken synchronously in the drop handler (the
+ * DataTransfer is emptied after it returns), so call this from the handler itself; the walk then continues
+ * asynchronously.
  */
-export function intakeFromDataTransfer(dt: DataTransfer): Promise<IntakeFile[]> {
+export function droppedFiles(dt: DataTransfer): Promise<DroppedFile[]> {
   const entries: FileSystemEntry[] = [];
   const loose: File[] = [];
   for (const item of Array.from(dt.items)) {
@@ -66,8 +81,14 @@ export function intakeFromDataTransfer(dt: DataTransfer): Promise<IntakeFile[]> 
     }
   }
   return (async () => {
-    const out: IntakeFile[] = intakeFromFileList(loose);
+    const out = droppedFilesFromList(loose);
     for (const e of entries) await walkEntry(e, out);
     return out;
   })();
+}
+
+/** Files from a drop as IntakeFiles; same synchronous-call rule as droppedFiles. */
+export function intakeFromDataTransfer(dt: DataTransfer): Promise<IntakeFile[]> {
+  const pending = droppedFiles(dt);
+  return pending.then((list) => list.map((d) => blobFile(d.file, d.path)));
 }
