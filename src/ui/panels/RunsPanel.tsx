@@ -7,6 +7,7 @@ import { useRunsStore } from '../../store/runs.ts';
 import { Panel } from '../widgets/Panel.tsx';
 import { ComparePane } from './runs/ComparePane.tsx';
 import { ImportCard } from './runs/ImportCard.tsx';
+import { ImportResults } from './runs/ImportResults.tsx';
 import { RunList } from './runs/RunList.tsx';
 import { SharedRunView } from './runs/SharedRunView.tsx';
 
@@ -56,6 +57,7 @@ export function RunsPanel({ localDatasetFingerprints, onReproduce }: Props) {
       )}
       <ComparePane />
       <ImportCard />
+      <ImportResults />
     </Panel>
   );
 }

@@ -5,6 +5,7 @@ import type { RunRecord } from '../../../runs/record.ts';
 import { useRunsStore } from '../../../store/runs.ts';
 import { formatCreated, formatMetric, keyResults, shortFingerprint } from './format-run.ts';
 import { SharePane } from './SharePane.tsx';
+import { RecipeExportPane } from './RecipeExport.tsx';
 
 export function RunList() {
   const runs = useRunsStore((s) => s.runs);
@@ -12,6 +13,7 @@ export function RunList() {
   const toggleSelected = useRunsStore((s) => s.toggleSelected);
   const setSelected = useRunsStore((s) => s.setSelected);
   const [sharing, setSharing] = useState<string | null>(null);
+  const [exporting, setExporting] = useState<string | null>(null);
 
   if (runs.length === 0) {
     return (
@@ -56,11 +58,20 @@ export function RunList() {
                   onToggle={() => toggleSelected(run.id)}
                   sharing={sharing === run.id}
                   onShare={() => setSharing(sharing === run.id ? null : run.id)}
+                  exporting={exporting === run.id}
+                  onExport={() => setExporting(exporting === run.id ? null : run.id)}
                 />
                 {sharing === run.id && (
                   <tr className="runs-share-row">
                     <td colSpan={8}>
                       <SharePane run={run} onClose={() => setSharing(null)} />
+                    </td>
+                  </tr>
+                )}
+                {exporting === run.id && (
+                  <tr className="runs-share-row">
+                    <td colSpan={8}>
+                      <RecipeExportPane run={run} onClose={() => setExporting(null)} />
                     </td>
                   </tr>
                 )}
@@ -73,7 +84,23 @@ export function RunList() {
   );
 }
 
-function RunRow({ run, checked, onToggle, sharing, onShare }: { run: RunRecord; checked: boolean; onToggle: () => void; sharing: boolean; onShare: () => void }) {
+function RunRow({
+  run,
+  checked,
+  onToggle,
+  sharing,
+  onShare,
+  exporting,
+  onExport,
+}: {
+  run: RunRecord;
+  checked: boolean;
+  onToggle: () => void;
+  sharing: boolean;
+  onShare: () => void;
+  exporting: boolean;
+  onExport: () => void;
+}) {
   const deleteRun = useRunsStore((s) => s.deleteRun);
   const [confirming, setConfirming] = useState(false);
   const results = keyResults(run);
@@ -118,6 +145,7 @@ function RunRow({ run, checked, onToggle, sharing, onShare }: { run: RunRecord; 
         ) : (
           <>
             <button onClick={onShare} aria-expanded={sharing} aria-label={`share ${run.name}`}>Share</button>{' '}
+            <button onClick={onExport} aria-expanded={exporting} aria-label={`export recipe of ${run.name}`}>Export recipe</button>{' '}
             <button onClick={() => setConfirming(true)} aria-label={`delete ${run.name}`}>Delete</button>
           </>
         )}
