@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../command.ts';
 import type { KernelResult, KernelSuiteReport } from '../../bench/report.ts';
-import { benchOptions, benchSummary } from './bench.ts';
+import { benchOptions, benchSuite, benchSummary, modelBenchOptions } from './bench.ts';
 
 describe('benchOptions', () => {
   it('defaults to the kernels suite with the config reps', () => {
@@ -18,8 +18,8 @@ describe('benchOptions', () => {
     });
   });
   it('rejects other suites, bad reps and unknown shapes as usage errors', () => {
-    expect(() => benchOptions(parseArgs(['--suite', 'model']))).toThrow(UsageError);
-    expect(() => benchOptions(parseArgs(['--suite', 'model']))).toThrow(/--suite must be one of kernels/);
+    expect(() => benchOptions(parseArgs(['--suite', 'training']))).toThrow(UsageError);
+    expect(() => benchOptions(parseArgs(['--suite', 'training']))).toThrow(/--suite must be one of kernels, model/);
     expect(() => benchOptions(parseArgs(['--reps', '0']))).toThrow(UsageError);
     expect(() => benchOptions(parseArgs(['--reps', 'many']))).toThrow(/--reps must be an integer/);
     expect(() => benchOptions(parseArgs(['--shapes', 'square-1000']))).toThrow(/--shapes takes names from square-128/);
@@ -44,5 +44,17 @@ describe('benchSummary', () => {
         'square-512 ours 6.71 GFLOP/s, 10.0x ort-webgpu, 7.5x tfjs-webgpu, 0.25x ort-wasm; ' +
         'model-like ours 5.37 GFLOP/s, 8.0x ort-webgpu, 6.0x tfjs-webgpu, 0.20x ort-wasm',
     );
+  });
+});
+
+describe('--suite model', () => {
+  it('reads the suite, the preset, reps and warmup', () => {
+    expect(benchSuite(parseArgs(['--suite', 'model']))).toBe('model');
+    expect(benchSuite(parseArgs([]))).toBe('kernels');
+    expect(modelBenchOptions(parseArgs(['--suite', 'model']))).toEqual({ preset: 'tiny', reps: 3, warmup: 1 });
+    expect(modelBenchOptions(parseArgs(['--suite', 'model', '--preset', 'micro', '--reps', '9']))).toEqual({ preset: 'micro', reps: 9, warmup: 1 });
+  });
+  it('rejects an unknown preset as a usage error', () => {
+    expect(() => modelBenchOptions(parseArgs(['--suite', 'model', '--preset', 'huge']))).toThrow(/--preset must be one of micro, tiny, small/);
   });
 });

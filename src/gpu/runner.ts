@@ -29,7 +29,9 @@ export const defaultRunnerConfig: RunnerConfig = { uniformSlots: 2048, requirePr
 const sharedPipelines = new WeakMap<GPUDevice, Map<string, CachedPipeline>>();
 
 /** Usage of every tensor storage buffer. */
-export const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+// The spec's flag values (STORAGE 0x80, COPY_SRC 0x04, COPY_DST 0x08), spelled out because GPUBufferUsage is
+// not defined when this module is imported in Node before a WebGPU implementation is installed.
+export const STORAGE_USAGE = 0x80 | 0x04 | 0x08;
 
 interface CachedPipeline {
   program: KernelProgram;

@@ -138,7 +138,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors file'
     const from = dataStart + t.begin;
     let data: Float32Array;
     if (LITTLE_ENDIAN_HOST) {
-      data = new Float32Array(bytes.slice(from, dataStart + t.end).buffer); // slice copies, so the view is aligned
+      // Uint8Array.prototype.slice copies (aligned); a Node Buffer's own slice would be a view of its shared pool.
+      data = new Float32Array(Uint8Array.prototype.slice.call(bytes, from, dataStart + t.end).buffer);
     } else {
       data = new Float32Array((t.end - t.begin) / 4);
       for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(from + i * 4, true);

@@ -74,16 +74,22 @@ export interface RunsState {
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Said by the Reproduce button until the trainer exists; nothing is started and no run is made up. */
+/** Said by the Reproduce button when no trainer is wired in (Node tests); nothing is started, no run is made up. */
 export const TRAINING_NOT_READY =
-  'Training in the lab arrives with issue #6. When it does, this button starts a run with this config and seed on the matching dataset; nothing has been started.';
+  'No trainer is connected to this page, so nothing has been started.';
 
-/**
- * The hook where reproduction will start training (issue #6): it receives the shared run, whose config and
- * seed are to be used as they are. Until the trainer exists it only returns what to tell the user.
- */
-export function startTrainingFromRun(_run: RunRecord): string {
-  return TRAINING_NOT_READY;
+/** What Reproduce does: load the run's config and seed into the trainer and say what happened. */
+export type ReproduceHandler = (run: RunRecord) => string;
+
+let reproduceHandler: ReproduceHandler = () => TRAINING_NOT_READY;
+
+/** The shell wires the training store in here (stores do not import each other in a cycle). */
+export function setReproduceHandler(handler: ReproduceHandler): void {
+  reproduceHandler = handler;
+}
+
+export function startTrainingFromRun(run: RunRecord): string {
+  return reproduceHandler(run);
 }
 
 /** A runs store over the given storage; the app uses the default database, tests their own. */

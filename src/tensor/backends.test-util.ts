@@ -1,6 +1,8 @@
-// The backends every engine suite runs against: the CPU reference and WebGPU on the Node test device.
-// A missing adapter fails (nodeGpuDevice throws); it never skips.
+// The backends every engine suite runs against: the CPU reference and WebGPU on the Node test device, once per
+// row-kernel layout (the adapter picks one in production; both must be correct). A missing adapter fails
+// (nodeGpuDevice throws); it never skips.
 
+import type { RowKernel } from '../gpu/kernels/common.ts';
 import { nodeGpuDevice } from '../test/node-gpu.ts';
 import type { Backend } from './backend.ts';
 import { CpuBackend } from './cpu-backend.ts';
@@ -11,17 +13,24 @@ export interface BackendUnderTest {
   make(): Promise<Backend>;
 }
 
-let gpuBackend: Promise<WebGpuBackend> | null = null;
+const gpuBackends = new Map<RowKernel, Promise<WebGpuBackend>>();
 
-export const backendsUnderTest: BackendUnderTest[] = [
-  { name: 'cpu', make: async () => new CpuBackend() },
-  {
-    name: 'webgpu',
-    make: () =>
-      (gpuBackend ??= (async () => {
-        const b = new WebGpuBackend(await nodeGpuDevice());
-        await b.warmup();
-        return b;
-      })()),
-  },
-];
+function webgpu(rowKernel: RowKernel): BackendUnderTest {
+  return {
+    name: `webgpu (rows: ${rowKernel})`,
+    make: () => {
+      let b = gpuBackends.get(rowKernel);
+      if (!b) {
+        b = (async () => {
+          const g = new WebGpuBackend(await nodeGpuDevice(), { rowKernel });
+          await g.warmup();
+          return g;
+        })();
+        gpuBackends.set(rowKernel, b);
+      }
+      return b;
+    },
+  };
+}
+
+export const backendsUnderTest: BackendUnderTest[] = [{ name: 'cpu', make: async () => new CpuBackend() }, webgpu('workgroup'), webgpu('thread')];

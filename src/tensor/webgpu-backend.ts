@@ -3,13 +3,13 @@
 // through `read` (async). Gradients, norms and the optimizer all stay on the GPU.
 
 import { NonFiniteError } from '../gpu/errors.ts';
-import { grid, FLAT_WG } from '../gpu/kernels/common.ts';
+import { grid, FLAT_WG, rowGrid, rowKernelFor, rowVec4Ok, type RowKernel } from '../gpu/kernels/common.ts';
 import {
   addInPlaceProgram, binaryBackwardProgram, binaryProgram, dropoutProgram, fillProgram, RANK, unaryBackwardProgram, unaryProgram,
   type BinaryKernelOp,
 } from '../gpu/kernels/elementwise.ts';
 import { axisCopyProgram, embeddingBackwardProgram, embeddingProgram, transposeProgram } from '../gpu/kernels/layout.ts';
-import { defaultMatmulTiling, matmulDispatch, matmulProgram, matmulVec4Ok, type MatmulTiling } from '../gpu/kernels/matmul.ts';
+import { defaultMatmulTiling, matmulDispatch, matmulTilingFor, matmulProgram, matmulVec4Ok, type MatmulTiling } from '../gpu/kernels/matmul.ts';
 import {
   layerNormBackwardProgram, layerNormParamGradProgram, layerNormProgram, rmsNormBackwardProgram, rmsNormParamGradProgram, rmsNormProgram,
 } from '../gpu/kernels/norm.ts';
@@ -40,6 +40,11 @@ export interface WebGpuBackendConfig {
   checkNumerics: boolean;
   /** Runner tuning (uniform slots, require precompiled pipelines). */
   runner: Partial<RunnerConfig>;
+  /**
+   * Row kernels (softmax, norms, log-probs): 'workgroup' per row (real GPUs) or 'thread' per row (SwiftShader,
+   * about 10x faster there). Default: `rowKernelFor(device.adapterInfo)`, 'workgroup' when the info is missing.
+   */
+  rowKernel: RowKernel;
 }
 
 export class WebGpuBackend implements Backend {
@@ -51,7 +56,11 @@ export class WebGpuBackend implements Backend {
   private checkedOps: string[] = [];
 
   constructor(device: GPUDevice, config: Partial<WebGpuBackendConfig> = {}) {
-    this.config = { matmul: defaultMatmulTiling, checkNumerics: false, runner: {}, ...config };
+    // adapterInfo is missing on older browsers' devices; the GPU layout is the safe default there.
+    const info = (device as Partial<Pick<GPUDevice, 'adapterInfo'>>).adapterInfo;
+    const rowKernel = info ? rowKernelFor(info) : 'workgroup';
+    const matmul = info ? matmulTilingFor(info) : defaultMatmulTiling;
+    this.config = { matmul, checkNumerics: false, runner: {}, rowKernel, ...config };
     this.runner = new GpuRunner(device, this.config.runner);
     this.numericFlag = this.runner.pool.acquire(4, STORAGE_USAGE, 'numeric flag');
     this.runner.write(this.numericFlag, new Uint32Array([ALL_FINITE]));
@@ -68,7 +77,7 @@ export class WebGpuBackend implements Backend {
 
   /** Every program this backend can dispatch, for compiling up front. */
   programs(): KernelProgram[] {
-    const t = this.config.matmul;
+    const t = this.config.matmul, rk = this.config.rowKernel;
     const list: KernelProgram[] = [];
     for (const transA of [false, true]) for (const transB of [false, true]) for (const vec4 of [false, true]) list.push(matmulProgram({ ...t, transA, transB, vec4 }));
     for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'lhs'] as const) list.push(binaryProgram(op));
@@ -77,11 +86,17 @@ export class WebGpuBackend implements Backend {
       list.push(unaryProgram(op), unaryBackwardProgram(op));
     }
     list.push(
-      addInPlaceProgram(), fillProgram(), dropoutProgram(), sumToShapeProgram(), layerNormProgram(), layerNormBackwardProgram(),
-      layerNormParamGradProgram(), rmsNormProgram(), rmsNormBackwardProgram(), rmsNormParamGradProgram(), softmaxProgram(),
-      softmaxBackwardProgram(), logProbsProgram(), logProbsBackwardProgram(), embeddingProgram(), embeddingBackwardProgram(),
+      addInPlaceProgram(), fillProgram(), dropoutProgram(), sumToShapeProgram(), layerNormParamGradProgram(), rmsNormParamGradProgram(),
+      logProbsBackwardProgram(), embeddingProgram(), embeddingBackwardProgram(),
       transposeProgram(), axisCopyProgram(), sumSquaresProgram(), sumPartialsProgram(), adamwProgram(), checkFiniteProgram(), ropeProgram(),
     );
+    // Row kernels: the thread layout has a vec4 twin of each (the workgroup layout returns the same program twice).
+    for (const vec4 of rk === 'thread' ? [false, true] : [false]) {
+      list.push(
+        layerNormProgram(rk, vec4), layerNormBackwardProgram(rk, vec4), rmsNormProgram(rk, vec4), rmsNormBackwardProgram(rk, vec4),
+        softmaxProgram(rk, vec4), softmaxBackwardProgram(rk, vec4), logProbsProgram(rk, vec4),
+      );
+    }
     return list;
   }
 
@@ -124,6 +139,12 @@ export class WebGpuBackend implements Backend {
 
   private rows(program: KernelProgram, buffers: GPUBuffer[], uniforms: Record<string, number>, rows: number): void {
     const [x, y] = grid(rows, 1);
+    this.runner.dispatch(program, buffers, uniforms, [x, y]);
+  }
+
+  /** Dispatches a row kernel built for `config.rowKernel`. */
+  private rowKernel(program: KernelProgram, buffers: GPUBuffer[], uniforms: Record<string, number>, rows: number): void {
+    const [x, y] = rowGrid(rows, this.config.rowKernel);
     this.runner.dispatch(program, buffers, uniforms, [x, y]);
   }
 
@@ -326,7 +347,7 @@ export class WebGpuBackend implements Backend {
   layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number) {
     const c = x.shape[x.rank - 1], rows = x.size / c;
     const out = this.make(x.shape), mean = this.make(x.shape.slice(0, -1)), rstd = this.make(x.shape.slice(0, -1));
-    this.rows(layerNormProgram(), [x, weight, bias, out, mean, rstd].map((t) => this.buf(t, 'layerNorm')), { rows, c, eps }, rows);
+    this.rowKernel(layerNormProgram(this.config.rowKernel, rowVec4Ok(c)), [x, weight, bias, out, mean, rstd].map((t) => this.buf(t, 'layerNorm')), { rows, c, eps }, rows);
     return { out: this.out('layerNorm', out), mean, rstd };
   }
 
@@ -334,7 +355,7 @@ export class WebGpuBackend implements Backend {
     const c = x.shape[x.rank - 1], rows = x.size / c;
     const dx = this.make(x.shape), dweight = this.make(weight.shape), dbias = this.make(weight.shape);
     const op = 'layerNormBackward';
-    this.rows(layerNormBackwardProgram(), [dout, x, weight, mean, rstd, dx].map((t) => this.buf(t, op)), { rows, c }, rows);
+    this.rowKernel(layerNormBackwardProgram(this.config.rowKernel, rowVec4Ok(c)), [dout, x, weight, mean, rstd, dx].map((t) => this.buf(t, op)), { rows, c }, rows);
     this.flat(layerNormParamGradProgram(), [dout, x, mean, rstd, dweight, dbias].map((t) => this.buf(t, op)), { rows, c }, c);
     return { dx: this.out(op, dx), dweight: this.out(op, dweight), dbias: this.out(op, dbias) };
   }
@@ -342,7 +363,7 @@ export class WebGpuBackend implements Backend {
   rmsNorm(x: Tensor, weight: Tensor, eps: number) {
     const c = x.shape[x.rank - 1], rows = x.size / c;
     const out = this.make(x.shape), rstd = this.make(x.shape.slice(0, -1));
-    this.rows(rmsNormProgram(), [x, weight, out, rstd].map((t) => this.buf(t, 'rmsNorm')), { rows, c, eps }, rows);
+    this.rowKernel(rmsNormProgram(this.config.rowKernel, rowVec4Ok(c)), [x, weight, out, rstd].map((t) => this.buf(t, 'rmsNorm')), { rows, c, eps }, rows);
     return { out: this.out('rmsNorm', out), rstd };
   }
 
@@ -350,7 +371,7 @@ export class WebGpuBackend implements Backend {
     const c = x.shape[x.rank - 1], rows = x.size / c;
     const dx = this.make(x.shape), dweight = this.make(weight.shape);
     const op = 'rmsNormBackward';
-    this.rows(rmsNormBackwardProgram(), [dout, x, weight, rstd, dx].map((t) => this.buf(t, op)), { rows, c }, rows);
+    this.rowKernel(rmsNormBackwardProgram(this.config.rowKernel, rowVec4Ok(c)), [dout, x, weight, rstd, dx].map((t) => this.buf(t, op)), { rows, c }, rows);
     this.flat(rmsNormParamGradProgram(), [dout, x, rstd, dweight].map((t) => this.buf(t, op)), { rows, c }, c);
     return { dx: this.out(op, dx), dweight: this.out(op, dweight) };
   }
@@ -360,14 +381,14 @@ export class WebGpuBackend implements Backend {
     const tq = causal ? x.shape[x.rank - 2] : 1;
     if (causal && (x.rank < 2 || tq > n)) throw new Error(`causal softmax needs (..., Tq, Tk) with Tq <= Tk, got [${x.shape.join(', ')}]`);
     const out = this.make(x.shape);
-    this.rows(softmaxProgram(), [this.buf(x, 'softmax'), this.buf(out, 'softmax')], { rows, n, causal: causal ? 1 : 0, tq }, rows);
+    this.rowKernel(softmaxProgram(this.config.rowKernel, rowVec4Ok(n)), [this.buf(x, 'softmax'), this.buf(out, 'softmax')], { rows, n, causal: causal ? 1 : 0, tq }, rows);
     return this.out('softmax', out);
   }
 
   softmaxBackward(dout: Tensor, y: Tensor): Tensor {
     const n = y.shape[y.rank - 1], rows = y.size / n;
     const dx = this.make(y.shape);
-    this.rows(softmaxBackwardProgram(), [dout, y, dx].map((t) => this.buf(t, 'softmaxBackward')), { rows, n }, rows);
+    this.rowKernel(softmaxBackwardProgram(this.config.rowKernel, rowVec4Ok(n)), [dout, y, dx].map((t) => this.buf(t, 'softmaxBackward')), { rows, n }, rows);
     return this.out('softmaxBackward', dx);
   }
 
@@ -375,7 +396,7 @@ export class WebGpuBackend implements Backend {
     const v = logits.shape[logits.rank - 1], rows = logits.size / v;
     if (targets.size !== rows || targets.dtype !== 'i32') throw new Error(`logProbs: targets must be ${rows} i32 values, got ${targets}`);
     const logp = this.make(logits.shape.slice(0, -1)), lse = this.make(logits.shape.slice(0, -1));
-    this.rows(logProbsProgram(), [logits, targets, logp, lse].map((t) => this.buf(t, 'logProbs')), { rows, v }, rows);
+    this.rowKernel(logProbsProgram(this.config.rowKernel, rowVec4Ok(v)), [logits, targets, logp, lse].map((t) => this.buf(t, 'logProbs')), { rows, v }, rows);
     return { logp: this.out('logProbs', logp), lse };
   }
 

@@ -6,6 +6,10 @@ import { DeviceSession } from './device-session.ts';
 import { deviceHandlers } from './device-handlers.ts';
 import { dataHandlers } from './data-handlers.ts';
 import { curriculumHandlers } from './curriculum-handlers.ts';
+import { recipeHandlers } from './recipe-handlers.ts';
+import { evalHandlers } from './eval-handlers.ts';
+import { trainHandlers } from './train-handlers.ts';
+import { modelHandlers } from './model-handlers.ts';
 import { toWireError, type FromWorker, type RequestType, type ToWorker } from './protocol.ts';
 import type { HandlerContext, HandlerTable, JobContext } from './handler-types.ts';
 
@@ -20,7 +24,7 @@ export class EngineHandler {
   ) {
     this.session = new DeviceSession(gpu, (state, event) => this.post({ kind: 'device', state, event }));
     const ctx: HandlerContext = { session: this.session };
-    this.handlers = { ...deviceHandlers(ctx), ...dataHandlers(ctx), ...curriculumHandlers(ctx) };
+    this.handlers = { ...deviceHandlers(ctx), ...dataHandlers(ctx), ...curriculumHandlers(ctx), ...recipeHandlers(ctx), ...evalHandlers(ctx), ...trainHandlers(ctx), ...modelHandlers(ctx) };
   }
 
   async receive(msg: ToWorker): Promise<void> {

@@ -21,6 +21,19 @@ import type {
   TrainStartParams,
   TrainStatus,
 } from './train-protocol.ts';
+// ---- recipe export (issue #9): imports of its wire shapes ----
+import type { RunRecord } from '../runs/record.ts';
+import type { ImageMode } from '../recipe/data-files.ts';
+import type { LaunchOptions } from '../recipe/launch.ts';
+import type { RecipeManifest } from '../recipe/manifest.ts';
+import type { MappedSetting, TargetId, UnmappedOption } from '../recipe/mapping.ts';
+// ---- end of recipe export imports ----
+// ---- model (issue #4): imports of its wire shapes ----
+import type { ModelCurrent, ModelExportParams, ModelExportResult, ModelGenerateParams, ModelGenerateResult, ModelSource, ModelSummary } from './model-protocol.ts';
+// ---- end of model imports ----
+// ---- evaluation (issue #8): imports of its wire shapes ----
+import type { EvalRunParams, EvalRunResult, EvalProgress, EvalSources } from './eval-protocol.ts';
+// ---- end of evaluation imports ----
 
 /** Every request the worker serves: its parameters, its result and its progress payload. */
 export interface RequestMap {
@@ -84,6 +97,31 @@ export interface RequestMap {
   /** Delete a run's stored checkpoint (not the active run's). Answers with the new listing. */
   'train/delete-checkpoint': { params: { runId: string }; result: CheckpointSummary[]; progress: never };
   // ---- end of training ----
+
+  // ---- recipe export (issue #9): served by worker/recipe-handlers.ts ----
+  /** A run's recipe for EasyR1, verl or TRL from a stored dataset, as one zip, with the mapping field by field.
+   * Cancellable until the zip is built. */
+  'recipe/export': { params: RecipeExportParams; result: RecipeExportResult; progress: DataJobProgress };
+  // ---- end of recipe export ----
+
+  // ---- evaluation (issue #8): served by worker/eval-handlers.ts; wire shapes in eval-protocol.ts ----
+  /** Evaluate a model (pretrained, a run's checkpoint, a dropped safetensors or ONNX file) on a stored dataset's
+   * split: greedy, Avg@k, CircularEval, likelihood. Streams progress, cancellable; stores an eval run. */
+  'eval/run': { params: EvalRunParams; result: EvalRunResult; progress: EvalProgress };
+  /** Whether the pretrained default is in this build. */
+  'eval/sources': { params: Record<string, never>; result: EvalSources; progress: never };
+  // ---- end of evaluation ----
+
+  // ---- model (issue #4): the Model panel's requests, served by worker/model-handlers.ts; wire shapes in model-protocol.ts ----
+  /** The model the worker holds (null before a load) and whether the pretrained default is served. */
+  'model/current': { params: Record<string, never>; result: ModelCurrent; progress: never };
+  /** Load a checkpoint (refused, naming the tensor and shape, when it does not match its config). */
+  'model/load': { params: { source: ModelSource }; result: ModelSummary; progress: never };
+  /** The loaded model as ONNX (forward: image + ids -> logits) or as a safetensors checkpoint. */
+  'model/export': { params: ModelExportParams; result: ModelExportResult; progress: never };
+  /** One answer for a stored record with the loaded model (try-it box). Cancellable. */
+  'model/generate': { params: ModelGenerateParams; result: ModelGenerateResult; progress: never };
+  // ---- end of model ----
 }
 
 export type RequestType = keyof RequestMap;
@@ -227,6 +265,55 @@ export interface DemoResult {
 }
 
 // ---- end of data wire shapes ----
+
+// ---- recipe export (issue #9): wire shapes of 'recipe/export' ----
+
+export interface RecipeExportParams {
+  /** The run to export, as the runs store holds it (checked again in the worker); or give runId. */
+  run?: RunRecord;
+  /** Id of a run stored in this browser, when `run` is absent. */
+  runId?: string;
+  /** The cluster trainer the recipe is for: 'easyr1', 'verl' or 'trl'. */
+  target: TargetId;
+  /** Images inside the Parquet file ('embed', typical) or as files under images/ named by path ('path'). */
+  images: ImageMode;
+  /** The stored dataset whose train split becomes the recipe's data. */
+  datasetId: string;
+  /** Model id, nodes and GPUs per node of the launch command; DEFAULT_LAUNCH (Qwen2.5-VL-7B, 1 x 8) where absent. */
+  launch?: Partial<LaunchOptions>;
+}
+
+/** One lab field of the mapping table: the run's value, and the target settings it became or why it has none. */
+export interface RecipeFieldRow {
+  /** Dotted GrpoConfig field ('epsHigh', 'dynamicSampling'). */
+  field: string;
+  /** The run's value as short JSON ('—' when the field is not a config value of its own). */
+  labValue: string;
+  /** Target settings written for it; empty when unmapped or when the reward file carries it. */
+  settings: MappedSetting[];
+  /** Why the target cannot express it; null when mapped. */
+  unmapped: UnmappedOption | null;
+}
+
+export interface RecipeExportResult {
+  /** '<run>-<target>.zip'; the zip holds one folder of the same name. */
+  fileName: string;
+  zip: Uint8Array;
+  /** The export's manifest.json (rows, settings, unmapped options, notes, file list). */
+  manifest: RecipeManifest;
+  /** Every row of the mapping table, in its order. */
+  fields: RecipeFieldRow[];
+  /** Settings every export to this target carries (data columns, frozen order, logger). */
+  fixed: MappedSetting[];
+  /** Unmapped options no single field names (GDQA grouping, too few rollouts per row). */
+  otherUnmapped: UnmappedOption[];
+  /** The dataset exported, its format ('synth' for AnatomySynth), its stored image side in pixels, and whether
+   * the run was trained on it (same fingerprint). */
+  dataset: { name: string; format: string; fingerprint: string; matchesRun: boolean; imageSize: number };
+  launch: LaunchOptions;
+}
+
+// ---- end of recipe export wire shapes ----
 
 /** UI -> worker. */
 export type ToWorker =

@@ -13,7 +13,7 @@ export const TRAIN_RUN_CONFIG_VERSION = 1;
 
 /** Where the policy's weights come from at step 0. */
 export type TrainInit =
-  /** The committed default (public/models/anatomysynth-tiny.safetensors); preset must be 'tiny'. */
+  /** The committed default of the preset (public/models/anatomysynth-<preset>.safetensors, made by npm run pretrain). */
   | { kind: 'pretrained' }
   /** Fresh random weights from the run's seed (a tokenizer is trained on the dataset's text). */
   | { kind: 'scratch' }
@@ -42,7 +42,7 @@ export interface TrainRunConfig {
   datasetId: string;
   /** Split whose questions are trained on. Default 'train'. */
   trainSplit: string;
-  /** Model size; 'tiny' for the pretrained default, 'micro' for quick CPU runs. */
+  /** Model size; 'micro' is the committed pretrained default and trains quickly anywhere; 'tiny' needs a GPU. */
   preset: PresetName;
   /** Starting weights. Default pretrained. */
   init: TrainInit;

@@ -1,8 +1,10 @@
-// LayerNorm and RMSNorm over the last axis: forward and dx backward with one workgroup per row (tree sums in
-// workgroup memory), weight/bias gradients with one thread per column looping over rows (no atomics).
+// LayerNorm and RMSNorm over the last axis: forward and dx backward per row, either one workgroup per row
+// (tree sums in workgroup memory, real GPUs) or one thread per row (serial loops, vec4 loads when C % 4 == 0,
+// SwiftShader; measurements in softmax.ts's header), and weight/bias gradients with one thread per column
+// looping over rows (no atomics; the same program in both layouts).
 
 import { defineProgram, fields, input, output, type KernelProgram } from '../program.ts';
-import { FLAT_WG, flatMain, rowMain, ROW_WG, workgroupReduce } from './common.ts';
+import { FLAT_WG, flatMain, rowMain, rowThreadMain, rowVariant, ROW_WG, workgroupReduce, type RowKernel } from './common.ts';
 
 const memo = new Map<string, KernelProgram>();
 function once(key: string, make: () => KernelProgram): KernelProgram {
@@ -11,16 +13,32 @@ function once(key: string, make: () => KernelProgram): KernelProgram {
   return p;
 }
 
-/** Uniforms: rows, c, eps. Dispatch grid(rows, 1). */
-export function layerNormProgram(): KernelProgram {
-  return once('ln', () =>
+/** Uniforms: rows, c, eps. Dispatch rowGrid(rows, layout). `vec4` (thread layout, C % 4 == 0) reads vec4 chunks. */
+export function layerNormProgram(layout: RowKernel = 'workgroup', vec4 = false): KernelProgram {
+  const { thread, key, params, wg, L } = rowVariant(layout, vec4);
+  return once(`ln|${key}`, () =>
     defineProgram({
       name: 'layerNorm',
-      params: {},
-      bindings: [input('x'), input('weight'), input('bias'), output('out'), output('mean'), output('rstd')],
+      params,
+      bindings: [input('x', L.type), input('weight', L.type), input('bias', L.type), output('out', L.type), output('mean'), output('rstd')],
       uniforms: [...fields('u32', 'rows', 'c'), ...fields('f32', 'eps')],
-      workgroupSize: [ROW_WG, 1, 1],
-      body: `${workgroupReduce}
+      workgroupSize: wg,
+      body: thread
+        ? `${rowThreadMain()}
+  if (row >= u.rows) { return; }
+  let c = ${L.count('u.c')};
+  let o = row * c;
+  var s = ${L.zero};
+  for (var i = 0u; i < c; i++) { s += x[o + i]; }
+  let m = ${L.hsum('s')} / f32(u.c);
+  var q = ${L.zero};
+  for (var i = 0u; i < c; i++) { let d = x[o + i] - m; q += d * d; }
+  let r = 1.0 / sqrt(${L.hsum('q')} / f32(u.c) + u.eps);
+  for (var i = 0u; i < c; i++) { out[o + i] = (x[o + i] - m) * r * weight[i] + bias[i]; }
+  mean[row] = m;
+  rstd[row] = r;
+}`
+        : `${workgroupReduce}
 ${rowMain()}
   if (row >= u.rows) { return; }
   let o = row * u.c;
@@ -37,16 +55,38 @@ ${rowMain()}
   );
 }
 
-/** dx per row. Uniforms: rows, c. Dispatch grid(rows, 1). */
-export function layerNormBackwardProgram(): KernelProgram {
-  return once('lnb', () =>
+/** dx per row. Uniforms: rows, c. Dispatch rowGrid(rows, layout). `vec4` as for layerNormProgram. */
+export function layerNormBackwardProgram(layout: RowKernel = 'workgroup', vec4 = false): KernelProgram {
+  const { thread, key, params, wg, L } = rowVariant(layout, vec4);
+  return once(`lnb|${key}`, () =>
     defineProgram({
       name: 'layerNormBackward',
-      params: {},
-      bindings: [input('dout'), input('x'), input('weight'), input('mean'), input('rstd'), output('dx')],
+      params,
+      bindings: [input('dout', L.type), input('x', L.type), input('weight', L.type), input('mean'), input('rstd'), output('dx', L.type)],
       uniforms: fields('u32', 'rows', 'c'),
-      workgroupSize: [ROW_WG, 1, 1],
-      body: `${workgroupReduce}
+      workgroupSize: wg,
+      body: thread
+        ? `${rowThreadMain()}
+  if (row >= u.rows) { return; }
+  let c = ${L.count('u.c')};
+  let o = row * c;
+  let m = mean[row];
+  let r = rstd[row];
+  var a = ${L.zero};
+  var b = ${L.zero};
+  for (var i = 0u; i < c; i++) {
+    let dn = weight[i] * dout[o + i];
+    a += dn;
+    b += dn * (x[o + i] - m) * r;
+  }
+  let dnMean = ${L.hsum('a')} / f32(u.c);
+  let dnNormMean = ${L.hsum('b')} / f32(u.c);
+  for (var i = 0u; i < c; i++) {
+    let norm = (x[o + i] - m) * r;
+    dx[o + i] = (weight[i] * dout[o + i] - dnMean - norm * dnNormMean) * r;
+  }
+}`
+        : `${workgroupReduce}
 ${rowMain()}
   if (row >= u.rows) { return; }
   let o = row * u.c;
@@ -95,16 +135,28 @@ export function layerNormParamGradProgram(): KernelProgram {
   );
 }
 
-/** Uniforms: rows, c, eps. Dispatch grid(rows, 1). */
-export function rmsNormProgram(): KernelProgram {
-  return once('rms', () =>
+/** Uniforms: rows, c, eps. Dispatch rowGrid(rows, layout). `vec4` as for layerNormProgram. */
+export function rmsNormProgram(layout: RowKernel = 'workgroup', vec4 = false): KernelProgram {
+  const { thread, key, params, wg, L } = rowVariant(layout, vec4);
+  return once(`rms|${key}`, () =>
     defineProgram({
       name: 'rmsNorm',
-      params: {},
-      bindings: [input('x'), input('weight'), output('out'), output('rstd')],
+      params,
+      bindings: [input('x', L.type), input('weight', L.type), output('out', L.type), output('rstd')],
       uniforms: [...fields('u32', 'rows', 'c'), ...fields('f32', 'eps')],
-      workgroupSize: [ROW_WG, 1, 1],
-      body: `${workgroupReduce}
+      workgroupSize: wg,
+      body: thread
+        ? `${rowThreadMain()}
+  if (row >= u.rows) { return; }
+  let c = ${L.count('u.c')};
+  let o = row * c;
+  var q = ${L.zero};
+  for (var i = 0u; i < c; i++) { q += x[o + i] * x[o + i]; }
+  let r = 1.0 / sqrt(${L.hsum('q')} / f32(u.c) + u.eps);
+  for (var i = 0u; i < c; i++) { out[o + i] = x[o + i] * r * weight[i]; }
+  rstd[row] = r;
+}`
+        : `${workgroupReduce}
 ${rowMain()}
   if (row >= u.rows) { return; }
   let o = row * u.c;
@@ -118,16 +170,28 @@ ${rowMain()}
   );
 }
 
-/** dx per row. Uniforms: rows, c. Dispatch grid(rows, 1). */
-export function rmsNormBackwardProgram(): KernelProgram {
-  return once('rmsb', () =>
+/** dx per row. Uniforms: rows, c. Dispatch rowGrid(rows, layout). `vec4` as for layerNormProgram. */
+export function rmsNormBackwardProgram(layout: RowKernel = 'workgroup', vec4 = false): KernelProgram {
+  const { thread, key, params, wg, L } = rowVariant(layout, vec4);
+  return once(`rmsb|${key}`, () =>
     defineProgram({
       name: 'rmsNormBackward',
-      params: {},
-      bindings: [input('dout'), input('x'), input('weight'), input('rstd'), output('dx')],
+      params,
+      bindings: [input('dout', L.type), input('x', L.type), input('weight', L.type), input('rstd'), output('dx', L.type)],
       uniforms: fields('u32', 'rows', 'c'),
-      workgroupSize: [ROW_WG, 1, 1],
-      body: `${workgroupReduce}
+      workgroupSize: wg,
+      body: thread
+        ? `${rowThreadMain()}
+  if (row >= u.rows) { return; }
+  let c = ${L.count('u.c')};
+  let o = row * c;
+  let r = rstd[row];
+  var a = ${L.zero};
+  for (var i = 0u; i < c; i++) { a += weight[i] * dout[o + i] * x[o + i] * r; }
+  let proj = ${L.hsum('a')} / f32(u.c);
+  for (var i = 0u; i < c; i++) { dx[o + i] = (weight[i] * dout[o + i] - x[o + i] * r * proj) * r; }
+}`
+        : `${workgroupReduce}
 ${rowMain()}
   if (row >= u.rows) { return; }
   let o = row * u.c;

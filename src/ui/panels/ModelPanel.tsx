@@ -1,10 +1,15 @@
-// The Model panel: the policy presets with their exact parameter counts and a memory plan for a GRPO step,
-// checked against the adapter's limits. Checkpoints and exports arrive with the policy itself (issue #4).
-import { useMemo, useState } from 'react';
+// The Model panel: the loaded checkpoint (pretrained default, a dropped .safetensors, or a preset from
+// scratch) with its ONNX and safetensors downloads, a try-it box on a stored record, and the policy presets
+// with their exact parameter counts and a memory plan for a GRPO step, checked against the adapter's limits.
+import { useEffect, useMemo, useState } from 'react';
 import { MODEL_PRESETS, maxTextTokens, memoryEstimate, numImageTokens, parameterCount, type ModelConfig, type PresetName } from '../../model/config.ts';
+import { useDatasetsStore } from '../../store/datasets.ts';
 import { useDeviceStore } from '../../store/device.ts';
+import { useModelStore } from '../../store/model.ts';
 import { formatBytes, formatCount } from '../widgets/format.ts';
-import { Panel, Planned } from '../widgets/Panel.tsx';
+import { Panel } from '../widgets/Panel.tsx';
+import { CheckpointCard } from './model/CheckpointCard.tsx';
+import { TryIt } from './model/TryIt.tsx';
 
 const PRESETS = Object.keys(MODEL_PRESETS) as PresetName[];
 
@@ -12,6 +17,12 @@ export function ModelPanel() {
   const [batch, setBatch] = useState(4);
   const [groupSize, setGroupSize] = useState(8);
   const adapter = useDeviceStore((s) => s.state.adapter);
+  const initModel = useModelStore((s) => s.init);
+  const initDatasets = useDatasetsStore((s) => s.init);
+  useEffect(() => {
+    void initModel();
+    void initDatasets();
+  }, [initModel, initDatasets]);
   const rows = useMemo(
     () =>
       PRESETS.map((name) => {
@@ -24,6 +35,8 @@ export function ModelPanel() {
   );
   return (
     <Panel id="model" title="Model" lede="The policy: a ViT-style image encoder, a projector, and a causal language decoder that reads the image tokens as a prefix (LLaVA-style), all running on this tab's GPU.">
+      <CheckpointCard />
+      <TryIt />
       <div className="card">
         <h2>Presets</h2>
         <div className="row" style={{ marginBottom: 8 }}>
@@ -80,14 +93,6 @@ export function ModelPanel() {
           </tbody>
         </table>
       </div>
-      <Planned
-        issue={4}
-        items={[
-          'The pretrained default checkpoint, and loading your own safetensors checkpoints',
-          'Export ONNX (checked against onnxruntime-web) and Export safetensors downloads',
-          'Generation settings (temperature, top-p, top-k, max new tokens) and a try-it box on one image',
-        ]}
-      />
     </Panel>
   );
 }

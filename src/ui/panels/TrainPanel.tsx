@@ -1,18 +1,43 @@
-// The Train panel: GRPO on this tab's GPU: rollouts, rewards, group-relative advantages and the clipped objective with KL.
-import { Panel, Planned } from '../widgets/Panel.tsx';
+// The Train panel: GRPO on this tab's GPU. The run's configuration with documented defaults, start / pause /
+// resume / stop with progress and checkpoints (a reload goes on from the last one), live TRL-named charts, the
+// group inspector, and a box to try the reward functions on a typed completion. State lives in store/training.ts.
+import { useEffect } from 'react';
+import { useDatasetsStore } from '../../store/datasets.ts';
+import { useTrainingStore } from '../../store/training.ts';
+import { Panel } from '../widgets/Panel.tsx';
+import { ConfigCard } from './train/ConfigCard.tsx';
+import { GroupInspector } from './train/GroupInspector.tsx';
+import { MetricCharts } from './train/MetricCharts.tsx';
+import { RewardPlayground } from './train/RewardPlayground.tsx';
+import { RunCard } from './train/RunCard.tsx';
 
 export function TrainPanel() {
+  const initData = useDatasetsStore((s) => s.init);
+  const initTraining = useTrainingStore((s) => s.init);
+  const status = useTrainingStore((s) => s.status);
+  const locked = status === 'running' || status === 'pausing' || status === 'stopping';
+  useEffect(() => {
+    void initData();
+    void initTraining();
+  }, [initData, initTraining]);
   return (
     <Panel id="train" title="Train" lede="GRPO on this tab's GPU: rollouts, rewards, group-relative advantages and the clipped objective with KL.">
-      <Planned
-        issue={6}
-        items={[
-          'Configuration with documented defaults (G = 8, epsLow = epsHigh = 0.2, beta = 0.04, learning rate, batch, steps, seed)',
-          'Start, pause, resume and stop; checkpoints that survive a reload or a lost device',
-          'Live charts of reward, frac_reward_zero_std, KL, clip ratios, entropy and more, named as TRL names them',
-          'A group inspector: image, question, the G completions, their rewards and advantages',
-        ]}
-      />
+      <RunCard />
+      {status === 'idle' ? (
+        <>
+          <ConfigCard locked={locked} />
+          <RewardPlayground />
+          <MetricCharts />
+          <GroupInspector />
+        </>
+      ) : (
+        <>
+          <MetricCharts />
+          <GroupInspector />
+          <ConfigCard locked={locked} />
+          <RewardPlayground />
+        </>
+      )}
     </Panel>
   );
 }

@@ -2,7 +2,9 @@
 import { useEffect } from 'react';
 import { useDeviceStore } from '../../store/device.ts';
 import { useUiStore } from '../../store/ui.ts';
-import { watchSharedRunHash } from '../../store/runs.ts';
+import { setReproduceHandler, watchSharedRunHash } from '../../store/runs.ts';
+import { useTrainingStore } from '../../store/training.ts';
+import type { RunRecord } from '../../runs/record.ts';
 import { NavBar } from './NavBar.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { NoWebGpuNotice } from './NoWebGpuNotice.tsx';
@@ -15,6 +17,9 @@ export function App() {
   useEffect(connect, [connect]);
   // A shared run link (#run=v1.…) opens the Runs panel on that run, at start-up and on every hashchange.
   useEffect(watchSharedRunHash, []);
+  // A run that was training when the page unloaded resumes from its checkpoint, whichever panel is open.
+  useEffect(() => void useTrainingStore.getState().init(), []);
+  useEffect(() => setReproduceHandler(reproduceInTrainPanel), []);
   return (
     <div className="app">
       <NavBar />
@@ -26,4 +31,12 @@ export function App() {
       <StatusBar />
     </div>
   );
+}
+
+/** Reproduce a (shared) run: its config and seed go into the Train panel, which the user then starts. */
+function reproduceInTrainPanel(run: RunRecord): string {
+  const problem = useTrainingStore.getState().loadRunConfig(run);
+  if (problem) return problem;
+  useUiStore.getState().openPanel('train');
+  return `Loaded the config and seed of '${run.name}' into the Train panel; press Start to reproduce it.`;
 }
