@@ -61,6 +61,24 @@ function messageOf(err: unknown): string {
 export function createModelStore(client: () => EngineClient = engine) {
   return create<ModelState>()((set, get) => {
     let initStarted = false;
+    /** Loads the user asked for; the automatic pretrained load never overrides one of them. */
+    let userLoads = 0;
+    /** Every load bumps this; only the newest one's result or error is shown. */
+    let loadSeq = 0;
+    const loadAs = async (source: ModelSource, byUser: boolean): Promise<void> => {
+      if (byUser) userLoads++;
+      else if (userLoads > 0) return;
+      const seq = ++loadSeq;
+      set({ status: 'loading', loadError: null });
+      try {
+        const current = await client().request('model/load', { source });
+        if (seq !== loadSeq) return;
+        set({ current, status: 'ready', lastExport: null, tryIt: { ...get().tryIt, result: null, error: null } });
+      } catch (err) {
+        if (seq !== loadSeq) return;
+        set({ status: 'error', loadError: messageOf(err) });
+      }
+    };
     /** Shows the stored image of the chosen record (the one the model will see, at the stored resolution). */
     const showThumb = async (datasetId: string, recordId: string | null) => {
       const old = get().tryIt.thumb;
@@ -92,23 +110,18 @@ export function createModelStore(client: () => EngineClient = engine) {
         initStarted = true;
         try {
           const c = await client().request('model/current', {});
-          set({ current: c.model, pretrainedAvailable: c.pretrainedAvailable, pretrainedPath: c.pretrainedPath, status: 'ready' });
+          set({ pretrainedAvailable: c.pretrainedAvailable, pretrainedPath: c.pretrainedPath });
+          // A load the user started while we asked wins: keep its state and skip the automatic default.
+          if (userLoads > 0) return;
+          set({ current: c.model, status: 'ready' });
           // The pretrained default is what a newcomer should see first.
-          if (!c.model && c.pretrainedAvailable) await get().load({ kind: 'pretrained' });
+          if (!c.model && c.pretrainedAvailable) await loadAs({ kind: 'pretrained' }, false);
         } catch (err) {
           set({ status: 'error', loadError: messageOf(err) });
         }
       },
 
-      load: async (source) => {
-        set({ status: 'loading', loadError: null });
-        try {
-          const current = await client().request('model/load', { source });
-          set({ current, status: 'ready', lastExport: null, tryIt: { ...get().tryIt, result: null, error: null } });
-        } catch (err) {
-          set({ status: 'error', loadError: messageOf(err) });
-        }
-      },
+      load: (source) => loadAs(source, true),
 
       loadFile: async (file) => {
         if (!/\.safetensors$/i.test(file.name)) {

@@ -61,6 +61,7 @@ function summary(m: LoadedModel): ModelSummary {
 
 export function modelHandlers(ctx: HandlerContext, options: ModelHandlerOptions = {}): HandlerTable<'model/current' | 'model/load' | 'model/export' | 'model/generate'> {
   let current: LoadedModel | null = null;
+  let loads: Promise<unknown> = Promise.resolve();
   let pretrained: Promise<Uint8Array | null> | null = null;
   const loadPretrained = () => (pretrained ??= (options.loadPretrained ?? fetchPretrained)().catch(() => null));
   let storeP: Promise<DatasetStore> | null = null;
@@ -111,7 +112,13 @@ export function modelHandlers(ctx: HandlerContext, options: ModelHandlerOptions 
   return {
     'model/current': async () => ({ model: current ? summary(current) : null, pretrainedAvailable: (await loadPretrained()) !== null, pretrainedPath: PRETRAINED_PATH }),
 
-    'model/load': async ({ source }) => replace(await load(source)),
+    // Loads run one after another in the order they arrive, so the last one asked for is the one held
+    // (the panel's automatic pretrained load must not land after a checkpoint the user dropped meanwhile).
+    'model/load': ({ source }) => {
+      const next = loads.then(async () => replace(await load(source)));
+      loads = next.catch(() => undefined);
+      return next;
+    },
 
     'model/export': async ({ format }) => {
       const m = current;
