@@ -69,6 +69,7 @@ if (built) {
   const e2e = readJson('test-results/e2e.json');
   if (e2e && e2e.stats) {
     passed += e2e.stats.expected + (e2e.stats.flaky ?? 0);
+    if (e2e.stats.flaky) console.log(`\nflaky: ${e2e.stats.flaky} e2e test(s) passed only on retry`);
     failed += e2e.stats.unexpected;
     if (e2e.stats.unexpected > 0) failures.push(`${e2e.stats.unexpected} e2e test(s)`);
     if (!e2eOk && e2e.stats.unexpected === 0) {
