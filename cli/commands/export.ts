@@ -2,11 +2,10 @@
 // trainer needs (data with the curriculum order and GDQA groups applied, config, rewards, README with the launch
 // command, manifest). The dataset is AnatomySynth 'demo' unless --dataset names files, folders or zips, which
 // are read exactly as `lab inspect` and the Data panel read them.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { choiceOption, intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
-import { importRunsJson } from '../../src/runs/export.ts';
-import type { RunRecord } from '../../src/runs/record.ts';
+import { readRunFile } from '../run-file.ts';
 import { generateAnatomySynth } from '../../src/data/synth/anatomy-synth.ts';
 import { intakeFromPaths } from '../../src/data/intake/node-files.ts';
 import { loadDataset } from '../../src/data/load.ts';
@@ -27,26 +26,6 @@ function required(args: ParsedArgs, name: string): string {
   const v = args.options.get(name);
   if (v === undefined || v === 'true' || v === '') throw new UsageError(`--${name} is required\n${USAGE}`);
   return v;
-}
-
-function readRun(file: string, id: string | undefined): RunRecord {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  let imported;
-  try {
-    imported = importRunsJson(text, file);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const candidates = id === undefined ? imported.runs : imported.runs.filter((r) => r.id === id);
-  if (candidates.length === 1) return candidates[0];
-  if (imported.errors.length > 0) throw new UsageError(imported.errors[0]);
-  if (id !== undefined) throw new UsageError(`${file} has no run with id '${id}'`);
-  throw new UsageError(`${file} holds ${candidates.length} runs; choose one with --id (${imported.runs.map((r) => r.id).join(', ')})`);
 }
 
 interface LoadedData {
@@ -88,7 +67,7 @@ export const exportRecipe: Command = async (args) => {
   const nnodes = intOption(args, 'nnodes', DEFAULT_LAUNCH.nnodes, 1, 4096);
   const gpusPerNode = intOption(args, 'gpus-per-node', DEFAULT_LAUNCH.gpusPerNode, 1, 64);
 
-  const run = readRun(runFile, args.options.get('id'));
+  const run = readRunFile(runFile, args.options.get('id'));
   let configs;
   try {
     configs = recipeConfigsFromRun(run);

@@ -1,9 +1,8 @@
 // `lab share`: runs as URLs from the command line, with the app's own codec.
 //   share encode <run.json> [--id <run id>] [--base <url>]   prints the URL (json: {url, bytes, dropped})
 //   share decode <url> [--json <file>]                       writes the run, or exits 2 with the reason
-import { readFileSync } from 'node:fs';
 import { UsageError, type Command, type CommandResult } from '../command.ts';
-import { importRunsJson } from '../../src/runs/export.ts';
+import { readRunFile } from '../run-file.ts';
 import { decodeRunUrl, DEFAULT_SHARE_BASE, encodeRunUrl } from '../../src/share/codec.ts';
 import { ShareDecodeError } from '../../src/share/errors.ts';
 
@@ -11,25 +10,8 @@ const USAGE = 'usage: share encode <run.json> [--id <run id>] [--base <url>] | s
 
 function encode(file: string | undefined, id: string | undefined, base: string): CommandResult {
   if (!file) throw new UsageError(`share encode needs a run file\n${USAGE}`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  let imported;
-  try {
-    imported = importRunsJson(text, file);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const candidates = id === undefined ? imported.runs : imported.runs.filter((r) => r.id === id);
-  if (candidates.length !== 1) {
-    if (imported.errors.length > 0) throw new UsageError(imported.errors[0]);
-    if (id !== undefined) throw new UsageError(`${file} has no run with id '${id}'`);
-    throw new UsageError(`${file} holds ${candidates.length} runs; choose one with --id (${imported.runs.map((r) => r.id).join(', ')})`);
-  }
-  const { url, bytes, dropped } = encodeRunUrl(candidates[0], { base });
+  const run = readRunFile(file, id);
+  const { url, bytes, dropped } = encodeRunUrl(run, { base });
   return { json: { url, bytes, dropped }, message: url };
 }
 
