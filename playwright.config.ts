@@ -3,17 +3,20 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './cli/chromium.ts';
 
-const PORT = 4173;
+// E2E_PORT / E2E_DIST / E2E_RESULTS let several people run their specs side by side on one machine.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const DIST = process.env.E2E_DIST ?? 'dist';
+const RESULTS = process.env.E2E_RESULTS ?? 'test-results';
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/e2e-artifacts',
+  outputDir: `${RESULTS}/e2e-artifacts`,
   timeout: 120_000,
   expect: { timeout: 20_000 },
   workers: 1,
   // SwiftShader on a loaded 2-core machine can stall a step; one retry in CI, and flaky tests are reported as such.
   retries: process.env.CI ? 1 : 0,
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: `${RESULTS}/e2e.json` }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
@@ -21,7 +24,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -18,7 +18,14 @@ test('reports the SwiftShader adapter and navigates every panel', async ({ page 
   }
   await page.getByRole('button', { name: 'details' }).click();
   await expect(page.getByRole('dialog', { name: 'Device details' })).toContainText('maxStorageBufferBindingSize');
+  // A fresh profile autotunes the matmul tile at start-up; a reload reads the pick from IndexedDB.
+  const tuning = page.getByTestId('matmul-tuning');
+  await expect(tuning).toHaveAttribute('data-source', 'autotune', { timeout: 90_000 });
+  await expect(tuning).toContainText(/per thread.*autotuned at start-up in \d+\.\d s over 7 candidates/);
   await page.screenshot({ path: 'test-results/screenshots/status-details.png' });
+  await page.reload();
+  await page.getByRole('button', { name: 'details' }).click();
+  await expect(page.getByTestId('matmul-tuning')).toHaveAttribute('data-source', 'cache', { timeout: 60_000 });
 });
 
 test('shows a lost GPU device and recovers with a new one', async ({ page }) => {

@@ -8,7 +8,9 @@ type DeviceRequest = 'device/info' | 'device/reacquire' | 'device/destroy' | 'di
 export function deviceHandlers({ session }: HandlerContext): HandlerTable<DeviceRequest> {
   return {
     'device/info': async () => {
-      await session.device().catch(() => undefined);
+      const ready = await session.device().then(() => true, () => false);
+      // The start-up autotune runs behind the first request for the device; its result arrives as a 'tuned' event.
+      if (ready) void session.matmulTuning();
       return session.snapshot;
     },
     'device/reacquire': async () => {

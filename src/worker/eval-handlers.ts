@@ -203,9 +203,9 @@ export function evalHandlers(ctx: HandlerContext, options: EvalHandlerOptions = 
   const pickBackend = async (want: 'auto' | 'webgpu' | 'cpu'): Promise<{ backend: Backend; adapter: RunRecord['adapter'] }> => {
     if (want !== 'cpu') {
       try {
-        const acquired = await ctx.session.device();
+        const { backend, acquired } = await ctx.session.webGpuBackend();
         const r = acquired.report;
-        return { backend: new WebGpuBackend(acquired.device), adapter: { vendor: r.vendor, architecture: r.architecture, isFallbackAdapter: r.isFallbackAdapter } };
+        return { backend, adapter: { vendor: r.vendor, architecture: r.architecture, isFallbackAdapter: r.isFallbackAdapter } };
       } catch (err) {
         if (want === 'webgpu') throw err;
       }

@@ -2,6 +2,7 @@
 // a cancellation signal, and answers with exactly one result or error. Free of DOM and React so Node tests
 // can drive it with a fake `post`. Each domain (device, data, training, ...) contributes a handler table.
 import { CancelledError } from './cancel.ts';
+import type { TuningStore } from '../gpu/matmul-tuning.ts';
 import { DeviceSession } from './device-session.ts';
 import { deviceHandlers } from './device-handlers.ts';
 import { dataHandlers } from './data-handlers.ts';
@@ -21,8 +22,10 @@ export class EngineHandler {
   constructor(
     gpu: GPU | undefined,
     private readonly post: (msg: FromWorker) => void,
+    /** Where the start-up matmul autotune is cached; null leaves the tiling to the per-adapter table. */
+    tuningStore: (() => Promise<TuningStore>) | null = null,
   ) {
-    this.session = new DeviceSession(gpu, (state, event) => this.post({ kind: 'device', state, event }));
+    this.session = new DeviceSession(gpu, (state, event) => this.post({ kind: 'device', state, event }), 250, tuningStore);
     const ctx: HandlerContext = { session: this.session };
     this.handlers = { ...deviceHandlers(ctx), ...dataHandlers(ctx), ...curriculumHandlers(ctx), ...recipeHandlers(ctx), ...evalHandlers(ctx), ...trainHandlers(ctx), ...modelHandlers(ctx) };
   }

@@ -103,7 +103,7 @@ export function modelHandlers(ctx: HandlerContext, options: ModelHandlerOptions 
 
   const backendFor = async (): Promise<Backend> => {
     try {
-      return new WebGpuBackend((await ctx.session.device()).device);
+      return (await ctx.session.webGpuBackend()).backend;
     } catch {
       return new CpuBackend();
     }

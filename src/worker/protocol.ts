@@ -2,6 +2,7 @@
 // Requests carry ids; the worker answers each with exactly one result or error, may send progress for it
 // in between, and pushes unsolicited device events. Cancellation names the request it cancels.
 import type { AdapterReport } from '../gpu/adapter-report.ts';
+import type { MatmulTuning } from '../gpu/matmul-tuning.ts';
 import type { DataIssue, DatasetMeta, FormatId, IntakeReport, RecordOutcome, SynthConfig, VqaRecord } from '../data/index.ts';
 import type { DroppedFile } from '../data/intake/browser-files.ts';
 import type { StorageEstimateWords } from '../data/storage/dataset-store.ts';
@@ -138,6 +139,8 @@ export interface DeviceState {
   generation: number;
   /** Human explanation when unavailable or lost. */
   message: string;
+  /** The matmul tiling the engine uses on this device and where it came from, once resolved. */
+  matmul?: MatmulTuning;
 }
 
 // ---- data (issue #5): wire shapes of the data requests ----
@@ -334,7 +337,7 @@ export type FromWorker =
   | { kind: 'result'; id: number; result: unknown }
   | { kind: 'error'; id: number; error: WireError }
   | { kind: 'progress'; id: number; progress: unknown }
-  | { kind: 'device'; state: DeviceState; event: 'ready' | 'lost' | 'unavailable' | 'acquiring' };
+  | { kind: 'device'; state: DeviceState; event: 'ready' | 'lost' | 'unavailable' | 'acquiring' | 'tuned' };
 
 export function toWireError(err: unknown): WireError {
   if (err instanceof Error) {

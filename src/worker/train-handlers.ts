@@ -16,7 +16,6 @@ import { TrainingRun, type RunStart } from '../rl/trainer/run-loop.ts';
 import type { TrainerData, TrainerFaults, TrainerInit } from '../rl/trainer/trainer.ts';
 import type { Backend } from '../tensor/backend.ts';
 import { CpuBackend } from '../tensor/cpu-backend.ts';
-import { WebGpuBackend } from '../tensor/webgpu-backend.ts';
 import type { HandlerContext, HandlerTable, JobContext } from './handler-types.ts';
 import type { TrainOutcome, TrainProgress, TrainStatus } from './train-protocol.ts';
 
@@ -83,8 +82,8 @@ export function trainHandlers(ctx: HandlerContext, options: TrainHandlerOptions 
   async function makeBackend(config: TrainRunConfig): Promise<{ backend: Backend; generation: number }> {
     if (config.backend === 'cpu') return { backend: new CpuBackend(), generation: -1 };
     try {
-      const { device } = await ctx.session.device();
-      return { backend: new WebGpuBackend(device), generation: ctx.session.snapshot.generation };
+      const { backend } = await ctx.session.webGpuBackend();
+      return { backend, generation: ctx.session.snapshot.generation };
     } catch (err) {
       if (config.backend === 'auto' && err instanceof WebGpuUnavailableError) return { backend: new CpuBackend(), generation: -1 };
       throw err;

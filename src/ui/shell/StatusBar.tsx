@@ -2,7 +2,22 @@
 // features, and the device generation (2 or more means the lab recovered from a lost device).
 import { useState } from 'react';
 import { useDeviceStore } from '../../store/device.ts';
+import type { MatmulTuning } from '../../gpu/matmul-tuning.ts';
 import { formatBytes } from '../widgets/format.ts';
+
+/** "32x16 per thread, 8x4 threads: autotuned now in 4.1 s" and the like. */
+function describeTuning(t: MatmulTuning): string {
+  const tile = `${t.tiling.tm}x${t.tiling.tn} per thread, ${t.tiling.wgx}x${t.tiling.wgy} threads`;
+  const vsTable = t.winnerMs !== null && t.tableMs !== null && t.winnerMs < t.tableMs ? ` (${(t.tableMs / t.winnerMs).toFixed(2)}x the table's pick)` : '';
+  switch (t.source) {
+    case 'autotune':
+      return `${tile}: autotuned at start-up in ${(t.tuneMs / 1000).toFixed(1)} s over ${t.note}${vsTable}; cached for this adapter`;
+    case 'cache':
+      return `${tile}: from this adapter's cached autotune (${t.note})${vsTable}`;
+    default:
+      return `${tile}: the per-adapter default (${t.note})`;
+  }
+}
 
 export function StatusBar() {
   const state = useDeviceStore((s) => s.state);
@@ -63,6 +78,10 @@ export function StatusBar() {
               <dt>maxBufferSize</dt><dd>{a.limits.maxBufferSize.toLocaleString()} B</dd>
               <dt>maxComputeInvocationsPerWorkgroup</dt><dd>{a.limits.maxComputeInvocationsPerWorkgroup}</dd>
               <dt>maxComputeWorkgroupStorageSize</dt><dd>{a.limits.maxComputeWorkgroupStorageSize.toLocaleString()} B</dd>
+              <dt>Matmul tiling</dt>
+              <dd data-testid="matmul-tuning" data-source={state.matmul?.source ?? 'pending'}>
+                {state.matmul ? describeTuning(state.matmul) : 'autotune running…'}
+              </dd>
             </dl>
           ) : (
             <p>{state.message || 'No adapter.'}</p>
