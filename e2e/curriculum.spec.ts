@@ -1,7 +1,11 @@
 // The Curriculum and Augmentation panels end to end on AnatomySynth (made on first start): the S(q) histogram,
 // the pacing curve and the queue; a pacing change redraws the curve; an excluded question leaves the queue; the
-// augmentation preview shows K variants of a question with the gold marked and their images.
+// augmentation preview shows K variants of a question with the gold marked and their images. The similarity
+// sources: policy embeddings recompute the histogram; a tiny ONNX text-embedding model + tokenizer.json built
+// in code (the unit tests' fixture) is dropped, becomes 'onnx:<name>' and drives the analysis; bad drops are named.
 import { expect, test, type Page } from '@playwright/test';
+import { ANATOMY_LEXICON } from '../src/curriculum/anatomy-lexicon.ts';
+import { fixtureOnnxModel, fixtureTokenizerJson, type EmbeddingFixtureOptions } from '../src/curriculum/onnx-embedding-fixture.ts';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 
@@ -24,7 +28,7 @@ test('curriculum: histogram, pacing curve, queue, and manual exclude', async ({ 
   await expect(rows).toHaveCount(3 * 8);
   // The options as posed carry one gold mark (redrawn questions also list the released options, with theirs).
   await expect(rows.first().locator('.cur-options').first().locator('[data-gold="true"]')).toHaveCount(1);
-  await expect(panel.getByText('not wired yet').first()).toBeVisible();
+  await expect(panel.getByTestId('cur-source-used')).toContainText('Built-in anatomy lexicon');
   await shot(page, 'curriculum-default');
   for (const card of ['cur-source', 'cur-pacing', 'cur-charts']) {
     await panel.getByTestId(card).screenshot({ path: `test-results/screenshots/curriculum-card-${card}.png` });
@@ -86,7 +90,7 @@ test('augmentation: K variants of a question side by side with the gold marked',
   const golds = await variants.locator('[data-gold="true"]').allInnerTexts();
   const text = (s: string) => s.replace(/^[A-H]\.\s*/, '').replace(/\s*✓ gold$/, '');
   expect(new Set(golds.map(text)).size).toBe(1);
-  await expect(panel.getByTestId('aug-training')).toContainText('fills during training');
+  // The live groups of a training run are augmentation-live.spec.ts's.
   await expect(panel.getByTestId('aug-flip-warning')).toContainText('left and right');
 
   // Image transforms on: the variants carry transform descriptors.
@@ -106,4 +110,73 @@ test('augmentation: K variants of a question side by side with the gold marked',
   await panel.getByTestId('aug-templates-save').click();
   await expect(panel.getByTestId('aug-templates-error')).toContainText('at least two phrasings');
   await shot(page, 'augmentation-templates');
+});
+
+/** Heights of the S(q) histogram's bars: they change when S(q) is measured with another source. */
+const bars = (page: Page) => page.getByTestId('histogram-S(q) over the dataset').locator('rect.bar').evaluateAll((rs) => rs.map((r) => r.getAttribute('height')).join(','));
+
+/** The tiny embedding model of the unit tests, over the lexicon's words (names it lacks become [UNK]). */
+function tinyEmbedder(): { model: Buffer; tokenizer: Buffer } {
+  const words = [...new Set(ANATOMY_LEXICON.flatMap((e) => [e.name, ...e.synonyms]).flatMap((n) => n.toLowerCase().match(/\w+/g) ?? []))].sort();
+  const options: EmbeddingFixtureOptions = { words, dim: 8, seed: 5, output: 'hidden' };
+  return { model: Buffer.from(fixtureOnnxModel(options)), tokenizer: Buffer.from(fixtureTokenizerJson(options)) };
+}
+
+test('curriculum: policy embeddings and a dropped ONNX text-embedding model as similarity sources', async ({ page }) => {
+  await waitForDemo(page);
+  await page.getByRole('tab', { name: 'Curriculum' }).click();
+  const panel = page.getByTestId('panel-curriculum');
+  const used = panel.getByTestId('cur-source-used');
+  await expect(used).toContainText('Built-in anatomy lexicon');
+  await expect(panel.getByTestId('histogram-S(q) over the dataset').locator('rect.bar')).toHaveCount(20);
+  const lexicon = await bars(page);
+
+  // Policy embeddings: the histogram is measured again, with the policy the card names.
+  await panel.getByTestId('cur-sim-policy').check();
+  await expect(used).toContainText('Policy embeddings');
+  await expect(panel.getByTestId('cur-policy-info')).toContainText('Uses');
+  await expect.poll(() => bars(page)).not.toBe(lexicon);
+  const policy = await bars(page);
+  await expect(panel.getByTestId('queue-question')).toHaveCount(3 * 8);
+  await panel.getByTestId('cur-source').screenshot({ path: 'test-results/screenshots/curriculum-source-policy.png' });
+  await panel.getByTestId('cur-charts').screenshot({ path: 'test-results/screenshots/curriculum-card-charts-policy.png' });
+  await shot(page, 'curriculum-policy');
+
+  // The ONNX option cannot be chosen before a model is dropped; a drop without the model is refused in words.
+  await expect(panel.getByTestId('cur-sim-onnx')).toBeDisabled();
+  const { model, tokenizer } = tinyEmbedder();
+  const input = panel.getByTestId('cur-onnx-input');
+  await input.setInputFiles([{ name: 'tokenizer.json', mimeType: 'application/json', buffer: tokenizer }]);
+  await expect(panel.getByTestId('cur-onnx-error')).toContainText('No .onnx model among the dropped files');
+  await input.setInputFiles([
+    { name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not an onnx model at all') },
+    { name: 'tokenizer.json', mimeType: 'application/json', buffer: tokenizer },
+  ]);
+  await expect(panel.getByTestId('cur-onnx-error')).toContainText('broken.onnx: not an ONNX model');
+  await expect(panel.getByTestId('cur-sim-onnx')).toBeDisabled();
+
+  // The tiny model + its tokenizer.json: loaded, chosen, and the analysis runs with it.
+  await input.setInputFiles([
+    { name: 'anatomy-mini.onnx', mimeType: 'application/octet-stream', buffer: model },
+    { name: 'tokenizer.json', mimeType: 'application/json', buffer: tokenizer },
+  ]);
+  const info = panel.getByTestId('cur-onnx-info');
+  await expect(info).toContainText('anatomy-mini');
+  await expect(info).toContainText('8-d embeddings');
+  await expect(info).toContainText('last_hidden_state');
+  await expect(panel.getByTestId('cur-onnx-error')).toHaveCount(0);
+  await expect(panel.getByTestId('cur-sim-onnx')).toBeChecked();
+  await expect(used).toContainText('ONNX anatomy-mini');
+  await expect.poll(() => bars(page)).not.toBe(policy);
+  await expect(panel.getByTestId('histogram-S(q) over the dataset')).toContainText('values');
+  await expect(panel.getByTestId('queue-question')).toHaveCount(3 * 8);
+  await panel.getByTestId('cur-source').screenshot({ path: 'test-results/screenshots/curriculum-source-onnx.png' });
+  await panel.getByTestId('cur-charts').screenshot({ path: 'test-results/screenshots/curriculum-card-charts-onnx.png' });
+  await shot(page, 'curriculum-onnx');
+
+  // Back to the lexicon, then to the still-loaded model without a new drop.
+  await panel.getByTestId('cur-sim-lexicon').check();
+  await expect.poll(() => bars(page)).toBe(lexicon);
+  await panel.getByTestId('cur-sim-onnx').check();
+  await expect(used).toContainText('ONNX anatomy-mini');
 });

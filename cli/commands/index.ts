@@ -1,5 +1,6 @@
 // The command table. One file per command under cli/commands/.
 import type { Command } from '../command.ts';
+import { ablation } from './ablation.ts';
 import { bench } from './bench.ts';
 import { evaluate } from './eval.ts';
 import { exportRecipe } from './export.ts';
@@ -9,6 +10,7 @@ import { share } from './share.ts';
 import { train } from './train.ts';
 
 export const commands: Record<string, Command> = {
+  ablation,
   bench,
   eval: evaluate,
   export: exportRecipe,

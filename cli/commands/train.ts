@@ -4,26 +4,22 @@
 // GRPO from the pretrained default (or scratch), a progress line per step, accuracy before and after.
 // `--runtime browser` (default) sends the config to the engine worker of the built app in headless Chromium
 // through window.labAutomation.train (WebGPU there, the CPU backend without it); `--runtime node` runs the same
-// run loop (rl/trainer/run-loop.ts) in Node on the CpuBackend or Dawn (`--backend gpu`). One trainer either way.
-import { readFileSync } from 'node:fs';
+// run loop (rl/trainer/run-loop.ts) in Node on the CpuBackend or Dawn (`--backend gpu`). One trainer either way:
+// cli/train-runner.ts runs it, for this command and for `lab ablation`.
 import { intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
-import { generateAnatomySynth } from '../../src/data/synth/anatomy-synth.ts';
+import { runTraining, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
 import { MODEL_PRESETS, type PresetName } from '../../src/model/config.ts';
-import { checkpointInit, pretrainedPath, scratchInit } from '../../src/rl/trainer/init.ts';
 import { restoreTrainRunConfig, type TrainRunConfig } from '../../src/rl/trainer/run-config.ts';
-import { TrainingRun } from '../../src/rl/trainer/run-loop.ts';
-import type { Backend } from '../../src/tensor/backend.ts';
-import { CpuBackend } from '../../src/tensor/cpu-backend.ts';
-import type { TrainProgress } from '../../src/worker/train-protocol.ts';
 
 const USAGE =
   'usage: train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch] ' +
   '[--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G] [--lr X] ' +
   '[--beta X] [--max-len L] [--sft N] [--eval N] [--runtime node|browser] [--json f]';
 
-function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
+/** A choice flag; the message ends with the calling command's usage line. */
+export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T, usage = USAGE): T {
   const v = args.options.get(name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'\n${USAGE}`);
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'\n${usage}`);
   return v as T;
 }
 
@@ -35,19 +31,19 @@ function numberOption(args: ParsedArgs, name: string, fallback: number): number 
   return n;
 }
 
-/** The run config the command line asks for (UsageError on anything malformed). */
-export function trainConfig(args: ParsedArgs): TrainRunConfig {
+/** The run config the command line asks for (UsageError on anything malformed; `usage` ends its message). */
+export function trainConfig(args: ParsedArgs, usage = USAGE): TrainRunConfig {
   const dataset = args.options.get('dataset') ?? 'demo';
-  if (dataset !== 'demo') throw new UsageError(`--dataset ${dataset}: the Node path trains on 'demo' (AnatomySynth) only; dropped datasets need the browser's image decoder\n${USAGE}`);
-  const preset = choice(args, 'preset', Object.keys(MODEL_PRESETS) as PresetName[], 'micro');
-  const curriculum = choice(args, 'curriculum', ['off', 'reorder', 'redraw', 'both'] as const, 'off');
-  const augment = choice(args, 'augment', ['off', 'on'] as const, 'off');
+  if (dataset !== 'demo') throw new UsageError(`--dataset ${dataset}: the Node path trains on 'demo' (AnatomySynth) only; dropped datasets need the browser's image decoder\n${usage}`);
+  const preset = choice(args, 'preset', Object.keys(MODEL_PRESETS) as PresetName[], 'micro', usage);
+  const curriculum = choice(args, 'curriculum', ['off', 'reorder', 'redraw', 'both'] as const, 'off', usage);
+  const augment = choice(args, 'augment', ['off', 'on'] as const, 'off', usage);
   const seed = intOption(args, 'seed', 0, 0, 2 ** 32 - 1);
   try {
     return restoreTrainRunConfig({
       name: `lab train ${preset} seed ${seed}`, datasetId: 'demo', preset,
-      init: { kind: choice(args, 'init', ['pretrained', 'scratch'] as const, 'pretrained') },
-      backend: choice(args, 'backend', ['cpu', 'gpu'] as const, 'cpu') === 'gpu' ? 'webgpu' : 'cpu',
+      init: { kind: choice(args, 'init', ['pretrained', 'scratch'] as const, 'pretrained', usage) },
+      backend: choice(args, 'backend', ['cpu', 'gpu'] as const, 'cpu', usage) === 'gpu' ? 'webgpu' : 'cpu',
       inspectorGroups: 0,
       eval: { maxQuestions: intOption(args, 'eval', 100, 1, 100_000) },
       curriculum: curriculum === 'off' ? { enabled: false, seed } : { enabled: true, mode: curriculum, seed },
@@ -66,96 +62,15 @@ export function trainConfig(args: ParsedArgs): TrainRunConfig {
   }
 }
 
-async function makeBackend(kind: TrainRunConfig['backend']): Promise<Backend> {
-  if (kind !== 'webgpu') return new CpuBackend();
-  const { nodeGpuDevice } = await import('../../src/test/node-gpu.ts');
-  const { WebGpuBackend } = await import('../../src/tensor/webgpu-backend.ts');
-  return new WebGpuBackend(await nodeGpuDevice());
-}
-
-function progressLine(p: TrainProgress): string | null {
-  switch (p.kind) {
-    case 'phase':
-      return `[${p.phase}] ${p.message}`;
-    case 'eval':
-      return `eval ${p.when}: accuracy ${(100 * p.accuracy).toFixed(1)}% on ${p.questions} questions (${p.extracted} answers extracted)`;
-    case 'sft-step':
-      return `sft ${p.step + 1}/${p.total} loss ${p.metrics.loss.toFixed(4)} ${p.metrics.step_time.toFixed(1)} s`;
-    case 'step': {
-      const m = p.metrics;
-      const left = p.eta.stepsThisSession ? (p.eta.elapsedMs / p.eta.stepsThisSession) * p.eta.stepsLeft / 1000 : 0;
-      return `step ${p.step + 1}/${p.total} reward ${m.reward.toFixed(3)} acc ${(m.rewards.accuracy?.mean ?? 0).toFixed(3)} fmt ${(m.rewards.format?.mean ?? 0).toFixed(3)} ` +
-        `zero_std ${m.frac_reward_zero_std.toFixed(2)} kl ${m.kl.toFixed(4)} loss ${m.loss.toFixed(4)} grad_norm ${m.grad_norm.toFixed(3)} ` +
-        `len ${m['completions/mean_length'].toFixed(1)} ${m.step_time.toFixed(1)} s (eta ${left.toFixed(0)} s)`;
-    }
-    default:
-      return null;
-  }
-}
-
-type Outcome = { state: string; step: number; message: string; evalBefore: { accuracy: number; questions: number } | null; evalAfter: { accuracy: number; questions: number } | null };
-
-function result(config: TrainRunConfig, runtime: string, rows: Record<string, number>[], outcome: Outcome) {
-  if (outcome.state !== 'finished') throw new Error(`training ${outcome.state}: ${outcome.message}`);
-  const json = {
-    config,
-    runtime,
-    metrics: rows,
-    evalBefore: outcome.evalBefore && { accuracy: outcome.evalBefore.accuracy, questions: outcome.evalBefore.questions },
-    evalAfter: outcome.evalAfter && { accuracy: outcome.evalAfter.accuracy, questions: outcome.evalAfter.questions },
-  };
+/** `lab train`'s JSON and closing line for a finished training. */
+export function trainResult(r: TrainingResult): { json: unknown; message: string } {
+  const json = { config: r.config, runtime: r.runtime, metrics: r.metrics, evalBefore: r.evalBefore, evalAfter: r.evalAfter };
   const pct = (x: { accuracy: number } | null) => (x ? `${(100 * x.accuracy).toFixed(1)}%` : 'n/a');
-  return { json, message: `trained ${outcome.step} GRPO steps (${runtime}): test accuracy ${pct(outcome.evalBefore)} -> ${pct(outcome.evalAfter)} (${outcome.evalAfter?.questions ?? 0} questions)` };
-}
-
-/** The same run in the engine worker of the built app, in headless Chromium. */
-async function trainInBrowser(config: TrainRunConfig) {
-  const { withLabPage } = await import('../harness.ts');
-  const rows: Record<string, number>[] = [];
-  const outcome = await withLabPage(async ({ page }) => {
-    await page.exposeFunction('labTrainProgress', (p: TrainProgress) => {
-      if (p.kind === 'step') rows.push(p.row);
-      const line = progressLine(p);
-      if (line) console.log(line);
-    });
-    const json = { ...config, datasetId: 'demo', backend: 'auto' } as unknown as Record<string, unknown>;
-    return page.evaluate(
-      (cfg) => window.labAutomation!.train(cfg, (p) => (window as unknown as { labTrainProgress: (p: unknown) => void }).labTrainProgress(p)),
-      json,
-    );
-  }, (line) => console.error(line));
-  return result(config, 'browser worker', rows, outcome);
+  return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions)` };
 }
 
 export const train: Command = async (args) => {
   if (args.positional.length > 0) throw new UsageError(`train takes no positional arguments\n${USAGE}`);
   const config = trainConfig(args);
-  if (choice(args, 'runtime', ['node', 'browser'] as const, 'browser') === 'browser') return trainInBrowser(config);
-  const synth = generateAnatomySynth({ imageSize: 64 });
-  const data = { records: synth.records, image: (ref: string) => synth.images.get(ref) ?? null };
-  let init;
-  if (config.init.kind === 'pretrained') {
-    const path = new URL(`../../public/${pretrainedPath(config.preset)}`, import.meta.url);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      throw new UsageError(`no pretrained ${config.preset} policy at public/${pretrainedPath(config.preset)}; run npm run pretrain -- --preset ${config.preset}, or pass --init scratch`);
-    }
-    init = checkpointInit(bytes, `public/${pretrainedPath(config.preset)}`);
-  } else {
-    init = scratchInit(config.preset, synth.records, config.grpo.seed);
-  }
-  const backend = await makeBackend(config.backend);
-  console.error(`train: ${config.preset} from ${config.init.kind} on AnatomySynth (${synth.records.length} questions), ${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
-  const run = new TrainingRun('cli', { backend, data, store: null, progress: (p) => {
-    const line = progressLine(p);
-    if (line) console.log(line);
-  } });
-  try {
-    const outcome = await run.run({ kind: 'fresh', config, init });
-    return result(config, `node ${backend.name}`, run.history().rows, outcome);
-  } finally {
-    run.dispose();
-  }
+  return trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser')));
 };

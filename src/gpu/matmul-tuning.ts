@@ -52,6 +52,9 @@ export function tuningKey(adapter: Pick<AdapterReport, 'vendor' | 'architecture'
   return `v${MATMUL_KERNEL_VERSION}|${adapter.vendor}|${adapter.architecture}|${adapter.description}|${adapter.isFallbackAdapter ? 'fallback' : 'hw'}`;
 }
 
+/** Largest outputs per thread along one axis that a cached tune may name (the candidates stop at 32). */
+const MAX_TILE = 32;
+
 const positiveInt = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
 
 /** Untrusted cache row -> tune, or null when any field is off (the caller then re-tunes). */
@@ -60,12 +63,10 @@ export function restoreCachedTune(untrusted: unknown): CachedTune | null {
   const o = untrusted as Record<string, unknown>;
   const t = (typeof o.tiling === 'object' && o.tiling !== null ? o.tiling : {}) as Record<string, unknown>;
   if (typeof o.key !== 'string' || typeof o.tunedAt !== 'string') return null;
-  if (!positiveInt(t.tm, 64) || !positiveInt(t.tn, 64) || !positiveInt(t.wgx, 64) || !positiveInt(t.wgy, 64)) return null;
+  // Bounds of what an autotune may pick: a hand-edited row cannot ask for a 64x64 register tile per thread.
+  if (!positiveInt(t.tm, MAX_TILE) || !positiveInt(t.tn, MAX_TILE) || !positiveInt(t.wgx, 16) || !positiveInt(t.wgy, 16) || t.wgx * t.wgy > 256) return null;
   if (typeof o.winnerMs !== 'number' || !Number.isFinite(o.winnerMs) || typeof o.tableMs !== 'number' || !Number.isFinite(o.tableMs)) return null;
-  // Only tilings this version would have tried: a hand-edited row cannot pick a 64x64 register tile.
-  const tiling = { tm: t.tm, tn: t.tn, wgx: t.wgx, wgy: t.wgy };
-  if (!matmulCandidates.some((c) => c.tm === tiling.tm && c.tn === tiling.tn && c.wgx === tiling.wgx && c.wgy === tiling.wgy)) return null;
-  return { key: o.key, tiling, winnerMs: o.winnerMs, tableMs: o.tableMs, tunedAt: o.tunedAt };
+  return { key: o.key, tiling: { tm: t.tm, tn: t.tn, wgx: t.wgx, wgy: t.wgy }, winnerMs: o.winnerMs, tableMs: o.tableMs, tunedAt: o.tunedAt };
 }
 
 /** A store that forgets on exit (Node, tests, browsers without IndexedDB). */

@@ -2,7 +2,7 @@
 // researchers know), plus the two the paper plots: frac_reward_zero_std per anatomy and the batch-mean
 // answer similarity S(q). flattenStepMetrics gives the flat {name: number} row charts and JSON exports use.
 
-import { fracZeroStdByLabel } from './advantages.ts';
+import { fracZeroStdByLabel, ZERO_STD_TOLERANCE } from './advantages.ts';
 
 export interface StepMetrics {
   /** 0-based step index. */
@@ -38,6 +38,45 @@ export interface StepMetrics {
   tokens_per_second: number;
   /** Batch-mean S(q) of the questions the step trained on; null when no similarity source is set. */
   answer_similarity: number | null;
+  /** GDQA: groups of the step split across more than one variant (augmentGroupCounts). Absent in runs logged before it. */
+  'augment/augmented_groups'?: number;
+  /** GDQA: augmented groups that augmentation turned from zero-variance into informative (augmentGroupCounts). */
+  'augment/informative_groups'?: number;
+}
+
+/** What augmentGroupCounts reads of one scored group. */
+export interface AugmentedGroupOutcome {
+  /** More than the original question was in play. */
+  augmented: boolean;
+  /** Why (group-builder's reason): 'all' or 'zero-variance' when augmented. */
+  reason: string;
+  /** Combined reward of each rollout, pooled over the variants. // (G,) */
+  rewards: readonly number[];
+  /** Variant of each rollout (0 = the question as given when keepOriginal). // (G,) */
+  rolloutVariant: readonly number[];
+}
+
+/** All equal as the advantage kernel decides it: sample std within ZERO_STD_TOLERANCE. */
+const allEqual = (xs: readonly number[]) => std(xs) <= ZERO_STD_TOLERANCE;
+
+/**
+ * Whether GDQA turned this group from zero-variance into informative ("rescued" it). Only an augmented group
+ * whose pooled rewards are not all equal can be. Under reason 'zero-variance' the question's previous group had
+ * all-equal rewards by construction, so any spread now counts. Under 'all' the counterfactual is variant 0 alone:
+ * the group counts when variant 0's rollouts all got the same reward, which needs at least two of them (with one
+ * rollout per variant nothing can be said, and the group is not counted). advantages.ts pooledGroupAdvantages'
+ * `rescued` asks more (every variant alone zero-variance); this is the counter the Augmentation panel shows.
+ */
+export function turnedInformative(g: AugmentedGroupOutcome): boolean {
+  if (!g.augmented || g.rewards.length < 2 || allEqual(g.rewards)) return false;
+  if (g.reason === 'zero-variance') return true;
+  const first = g.rewards.filter((_, k) => g.rolloutVariant[k] === 0);
+  return first.length >= 2 && allEqual(first);
+}
+
+/** augment/augmented_groups and augment/informative_groups over all groups of a step. */
+export function augmentGroupCounts(groups: readonly AugmentedGroupOutcome[]): { augmented: number; informative: number } {
+  return { augmented: groups.filter((g) => g.augmented).length, informative: groups.filter(turnedInformative).length };
 }
 
 /** TRL's reward / reward_std / rewards/<fn>/{mean,std} from the scored rollouts of one step. */

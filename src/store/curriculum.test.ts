@@ -7,7 +7,9 @@ import { EngineClient, type MessagePort } from '../worker/client.ts';
 import { EngineHandler } from '../worker/handler.ts';
 import type { FromWorker, ToWorker } from '../worker/protocol.ts';
 import { createAugmentStore } from './augment.ts';
-import { createCurriculumStore } from './curriculum.ts';
+import * as ort from 'onnxruntime-web';
+import { fixtureOnnxModel, fixtureTokenizerJson } from '../curriculum/onnx-embedding-fixture.ts';
+import { createCurriculumStore, pickOnnxFiles } from './curriculum.ts';
 import { useDatasetsStore } from './datasets.ts';
 
 function inProcessClient(): EngineClient {
@@ -76,4 +78,37 @@ describe('curriculum and augmentation stores', () => {
     expect(aug.getState().saveTemplates([{ id: 'x', slots: { organ: null }, templates: ['Which organ is {organ}?', 'What organ is {organ}?'] }])).toBe(true);
     expect(aug.getState().config.templates).toHaveLength(1);
   }, 120_000);
+});
+
+describe('curriculum store: similarity sources', () => {
+  it('picks the .onnx and tokenizer.json among dropped files, or says what is missing', () => {
+    expect(pickOnnxFiles([{ name: 'README.md' }, { name: 'tokenizer.json' }, { name: 'model.onnx' }])).toEqual({ model: 2, tokenizer: 1 });
+    expect(pickOnnxFiles([{ name: 'model.onnx' }, { name: 'config.json' }, { name: 'tokenizer.json' }])).toEqual({ model: 0, tokenizer: 2 });
+    expect(pickOnnxFiles([{ name: 'model.onnx' }, { name: 'vocab.json' }])).toEqual({ model: 0, tokenizer: 1 });
+    expect(pickOnnxFiles([{ name: 'tokenizer.json' }])).toMatch(/No \.onnx model among the dropped files \(tokenizer\.json\)/);
+    expect(pickOnnxFiles([{ name: 'model.onnx' }])).toMatch(/No tokenizer\.json .*together with model\.onnx/);
+    expect(pickOnnxFiles([])).toMatch(/Drop two files/);
+  });
+
+  it('loads a dropped ONNX model in the worker, chooses it, and analyses with it', async () => {
+    ort.env.wasm.numThreads = 1;
+    const client = inProcessClient();
+    const demo = await client.request('data/ensure-demo', { synth: { questions: 60, imageSize: 16 }, force: true });
+    useDatasetsStore.setState({ datasets: demo.listing.datasets, status: 'ready' });
+    const cur = createCurriculumStore(() => client);
+    const options = { words: ['liver', 'stomach', 'gut', 'omentum', 'wall', 'abdominal', 'cavity', 'cystic', 'plate', 'gallbladder'], dim: 4, seed: 1, output: 'hidden' as const };
+    const file = (name: string, bytes: Uint8Array | string) => new File([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], name);
+    await cur.getState().loadOnnx([file('tokenizer.json', fixtureTokenizerJson(options))]);
+    expect(cur.getState()).toMatchObject({ onnxStatus: 'error' });
+    expect(cur.getState().onnxError).toMatch(/No \.onnx model/);
+    await cur.getState().loadOnnx([file('tiny.onnx', fixtureOnnxModel(options)), file('tokenizer.json', fixtureTokenizerJson(options))]);
+    expect(cur.getState().onnxError).toBeNull();
+    expect(cur.getState().sources?.onnx).toMatchObject({ id: 'onnx:tiny', dim: 4 });
+    expect(cur.getState().config.similarity).toBe('onnx:tiny');
+    await until(() => cur.getState().status === 'ready' && cur.getState().analysis?.source.id === 'onnx:tiny');
+    expect(cur.getState().analysis!.questions.length).toBeGreaterThan(0);
+    await cur.getState().refreshSources();
+    expect(cur.getState().sources?.onnx?.id).toBe('onnx:tiny');
+    cur.getState().setConfig({ similarity: 'lexicon' });
+  });
 });

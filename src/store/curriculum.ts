@@ -1,11 +1,12 @@
 // The Curriculum panel's state: the CurriculumConfig being edited (kept in localStorage through
 // restoreCurriculumConfig), the planned run (steps, batch size), the scrubbed step, the worker's analysis of the
-// chosen dataset (S(q), histogram, pacing curve, queue), manual controls, and the pair explorer.
+// chosen dataset (S(q), histogram, pacing curve, queue), manual controls, the pair explorer, and the similarity
+// sources the worker holds (the policy it would embed with, a dropped ONNX text-embedding model).
 import { create } from 'zustand';
 import { defaultCurriculumConfig, restoreCurriculumConfig, type CurriculumConfig, type CurriculumMode } from '../curriculum/config.ts';
 import type { PacingConfig } from '../curriculum/pacing.ts';
 import type { EngineClient } from '../worker/client.ts';
-import type { CurriculumAnalysis, CurriculumControlAction, PairExplanation } from '../worker/curriculum-protocol.ts';
+import type { CurriculumAnalysis, CurriculumControlAction, CurriculumSources, PairExplanation } from '../worker/curriculum-protocol.ts';
 import { useDatasetsStore } from './datasets.ts';
 import { engine } from './engine.ts';
 
@@ -45,6 +46,11 @@ export interface CurriculumState {
   /** A control (exclude, pin, move) that failed, in words. */
   controlError: string | null;
   pair: PairState;
+  /** The policy and ONNX model behind the 'policy' and 'onnx:<name>' sources; null until asked. */
+  sources: CurriculumSources | null;
+  /** A dropped ONNX model being read ('loading') or refused ('error', with onnxError in words). */
+  onnxStatus: 'idle' | 'loading' | 'error';
+  onnxError: string | null;
 
   /** Merges a patch into the config (validated; kept as a draft with configError when invalid) and re-analyses. */
   setConfig(patch: Partial<CurriculumConfig>): void;
@@ -60,6 +66,23 @@ export interface CurriculumState {
   refresh(): Promise<void>;
   control(action: CurriculumControlAction): Promise<void>;
   explainPair(a: string, b: string): Promise<void>;
+  /** Asks the worker which policy and ONNX model it holds. */
+  refreshSources(): Promise<void>;
+  /** Loads dropped files (one .onnx and its tokenizer.json) into the worker and chooses 'onnx:<name>'. */
+  loadOnnx(files: readonly File[]): Promise<void>;
+}
+
+/** The .onnx model and the tokenizer JSON among dropped files, or why they are not there, in words. */
+export function pickOnnxFiles(files: readonly { name: string }[]): { model: number; tokenizer: number } | string {
+  const names = files.map((f) => f.name);
+  const model = names.findIndex((n) => /\.onnx$/i.test(n));
+  const jsons = names.map((n, i) => (/\.json$/i.test(n) ? i : -1)).filter((i) => i >= 0);
+  const tokenizer = jsons.find((i) => /tokenizer\.json$/i.test(names[i])) ?? (jsons.length === 1 ? jsons[0] : -1);
+  const got = names.length ? names.join(', ') : 'no file';
+  if (model < 0 && tokenizer < 0) return `Drop two files: the model (.onnx) and its tokenizer.json. Got ${got}.`;
+  if (model < 0) return `No .onnx model among the dropped files (${got}); drop it together with ${names[tokenizer]}.`;
+  if (tokenizer < 0) return `No tokenizer.json among the dropped files (${got}); drop it together with ${names[model]}.`;
+  return { model, tokenizer };
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -128,6 +151,9 @@ export function createCurriculumStore(client: () => EngineClient = engine) {
       error: null,
       controlError: null,
       pair: { a: 'Liver', b: 'Gallbladder', result: null, error: null },
+      sources: null,
+      onnxStatus: 'idle',
+      onnxError: null,
 
       setConfig: (patch) => apply({ ...get().config, ...patch }),
       setPacing: (patch) => apply({ ...get().config, pacing: { ...get().config.pacing, ...patch } }),
@@ -175,6 +201,8 @@ export function createCurriculumStore(client: () => EngineClient = engine) {
           });
           if (mine !== seq) return;
           set({ analysis, status: 'ready', error: null });
+          // The Model panel may have loaded another policy since: keep the card's "uses ..." line true.
+          if (config.similarity === 'policy') void get().refreshSources();
         } catch (err) {
           if (mine !== seq) return;
           set({ status: 'error', error: messageOf(err) });
@@ -191,6 +219,32 @@ export function createCurriculumStore(client: () => EngineClient = engine) {
           set({ controlError: messageOf(err) });
         }
         await get().refresh();
+      },
+
+      refreshSources: async () => {
+        try {
+          set({ sources: await client().request('curriculum/sources', {}) });
+        } catch (err) {
+          set({ sources: { policy: null, policyError: messageOf(err), onnx: get().sources?.onnx ?? null } });
+        }
+      },
+
+      loadOnnx: async (files) => {
+        const picked = pickOnnxFiles(files);
+        if (typeof picked === 'string') {
+          set({ onnxStatus: 'error', onnxError: picked });
+          return;
+        }
+        set({ onnxStatus: 'loading', onnxError: null });
+        try {
+          const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
+          const m = files[picked.model], t = files[picked.tokenizer];
+          const info = await client().request('curriculum/load-onnx', { model: { name: m.name, bytes: await bytes(m) }, tokenizer: { name: t.name, bytes: await bytes(t) } });
+          set((s) => ({ onnxStatus: 'idle', onnxError: null, sources: { policy: s.sources?.policy ?? null, policyError: s.sources?.policyError ?? null, onnx: info } }));
+          get().setConfig({ similarity: info.id });
+        } catch (err) {
+          set({ onnxStatus: 'error', onnxError: messageOf(err) });
+        }
       },
 
       explainPair: async (a, b) => {

@@ -6,6 +6,7 @@ import type { EvalMetric } from '../eval/report.ts';
 import type { EvalModelSource, EvalProgress, EvalRunResult, EvalSources } from '../worker/eval-protocol.ts';
 import type { CheckpointSummary } from '../worker/train-protocol.ts';
 import type { EngineClient } from '../worker/client.ts';
+import { useDatasetsStore } from './datasets.ts';
 import { engine } from './engine.ts';
 import { useRunsStore } from './runs.ts';
 
@@ -51,6 +52,8 @@ export interface EvaluationState {
   job: EvalJob | null;
   error: string | null;
   result: EvalRunResult | null;
+  /** What the result shows as the model's name: the training run and step for a run's checkpoint; null = the report's own label. */
+  resultName: string | null;
   /** Object URLs of thumbnails by image reference, for the open cell and the unextractable examples. */
   thumbs: Record<string, string>;
   /** The confusion cell whose images are open: row and column index. */
@@ -100,6 +103,12 @@ export function sourceOf(setup: EvalSetup): EvalModelSource | string {
   }
 }
 
+/** The dataset and split as a run name ends: 'AnatomySynth test'. */
+function evalDatasetName(setup: EvalSetup): string {
+  const name = useDatasetsStore.getState().datasets.find((d) => d.id === setup.datasetId)?.name;
+  return `${name ?? setup.datasetId} ${setup.split || 'all'}`;
+}
+
 export function createEvaluationStore(client: () => EngineClient = engine) {
   let controller: AbortController | null = null;
   return create<EvaluationState>()((set, get) => ({
@@ -109,6 +118,7 @@ export function createEvaluationStore(client: () => EngineClient = engine) {
     job: null,
     error: null,
     result: null,
+    resultName: null,
     thumbs: {},
     cell: null,
 
@@ -121,11 +131,20 @@ export function createEvaluationStore(client: () => EngineClient = engine) {
       const { setup, pretrained } = get();
       // Without the pretrained default, a dropped checkpoint is the next thing a researcher has.
       if (setup.source === 'pretrained' && pretrained && !pretrained.available) {
-        set({ setup: { ...get().setup, source: get().checkpoints.length ? 'checkpoint' : 'file', checkpointRunId: get().checkpoints[0]?.runId ?? '' } });
+        get().update({ source: get().checkpoints.length ? 'checkpoint' : 'file' });
+      } else if (setup.source === 'checkpoint') {
+        // A run trained (or deleted) since the panel was last open: the choice is checked against the new list.
+        get().update({});
       }
     },
 
-    update: (patch) => set((s) => ({ setup: { ...s.setup, ...patch } })),
+    update: (patch) =>
+      set((s) => {
+        const setup = { ...s.setup, ...patch };
+        // Choosing "a run's checkpoint" picks the newest run's when none is chosen yet (the list is newest first).
+        if (setup.source === 'checkpoint' && !s.checkpoints.some((c) => c.runId === setup.checkpointRunId)) setup.checkpointRunId = s.checkpoints[0]?.runId ?? '';
+        return { setup };
+      }),
 
     toggleMetric: (metric, on) => set((s) => ({ setup: { ...s.setup, metrics: { ...s.setup.metrics, [metric]: on } } })),
 
@@ -142,11 +161,14 @@ export function createEvaluationStore(client: () => EngineClient = engine) {
       if (!setup.datasetId) return set({ error: 'Choose a dataset (the Data panel imports one; AnatomySynth is built in).' });
       controller = new AbortController();
       const t = Date.now();
+      // A run's checkpoint is named by the run, not its id, so the Runs panel reads "GRPO micro … step 3 on …".
+      const ckpt = source.kind === 'checkpoint' ? get().checkpoints.find((c) => c.runId === source.runId) : undefined;
+      const name = ckpt ? `${ckpt.name} · checkpoint at step ${ckpt.lastCheckpointStep} on ${evalDatasetName(setup)}` : undefined;
       set({ job: { progress: { phase: 'starting', done: 0, total: 1, unit: 'steps' }, startedAt: t, phaseStartedAt: t }, error: null, cell: null });
       try {
         const result = await client().request(
           'eval/run',
-          { datasetId: setup.datasetId, split: setup.split, maxQuestions: setup.maxQuestions, seed: setup.seed, source, metrics, k: setup.k },
+          { datasetId: setup.datasetId, split: setup.split, maxQuestions: setup.maxQuestions, seed: setup.seed, source, metrics, k: setup.k, ...(name ? { name } : {}) },
           {
             signal: controller.signal,
             onProgress: (progress) =>
@@ -154,7 +176,7 @@ export function createEvaluationStore(client: () => EngineClient = engine) {
           },
         );
         for (const url of Object.values(get().thumbs)) URL.revokeObjectURL(url);
-        set({ result, thumbs: {} });
+        set({ result, resultName: ckpt ? `${ckpt.name} · checkpoint at step ${ckpt.lastCheckpointStep}` : null, thumbs: {} });
         void useRunsStore.getState().load();
         const unextracted = result.report.unextractable.ids.slice(0, 4);
         const byId = new Map(result.records.map((r) => [r.id, r]));

@@ -1,7 +1,10 @@
 // The Runs panel's state: local runs kept in IndexedDB (RunStore), the runs chosen for comparison, what each
-// imported file gave, and a shared run opened from a `#run=v1.…` link. Components read it through selectors;
+// imported file gave, a shared run opened from a `#run=v1.…` link, and imported `lab ablation` results
+// (AblationStore). Components read it through selectors;
 // everything that touches storage or decodes untrusted text is an action here, so it can be tested in Node.
 import { create } from 'zustand';
+import { parseAblationJson } from '../runs/ablation.ts';
+import { AblationStore, type InvalidStoredAblation, type StoredAblation } from '../runs/ablation-store.ts';
 import { importRunsJson, MAX_IMPORT_CHARS } from '../runs/export.ts';
 import type { RunRecord } from '../runs/record.ts';
 import { RunStore, type InvalidStoredRun } from '../runs/store.ts';
@@ -25,6 +28,13 @@ export type SharedRunState =
   | { status: 'none' }
   | { status: 'open'; run: RunRecord; saved: 'no' | 'saved' | 'already-local' }
   | { status: 'error'; code: ShareErrorCode; message: string; field: string };
+
+/** What the last ablation import said: taken in, or refused with the file and field named. */
+export interface AblationImportReport {
+  file: string;
+  ok: boolean;
+  message: string;
+}
 
 /** Anything with a name and text, like a File: what importFiles reads (Node tests pass plain objects). */
 export interface TextFile {
@@ -55,6 +65,11 @@ export interface RunsState {
   localDatasetFingerprints: string[];
   /** What the Reproduce button has to say (training is not there yet). */
   reproduceNotice: string | null;
+  /** Imported `lab ablation` results, newest import first. */
+  ablations: StoredAblation[];
+  /** Stored ablations that failed validation: listed by key, never touched. */
+  invalidAblations: InvalidStoredAblation[];
+  ablationImport: AblationImportReport | null;
 
   load(): Promise<void>;
   /** Saves a run made in this tab (a finished training or evaluation) and lists it; the trainer and evaluator call this. */
@@ -70,6 +85,9 @@ export interface RunsState {
   toggleSharedCompare(id: string): void;
   setLocalDatasetFingerprints(fingerprints: readonly string[]): void;
   reproduce(run: RunRecord): void;
+  /** Validates a `lab ablation` JSON file and keeps it in IndexedDB. */
+  importAblation(file: TextFile): Promise<void>;
+  deleteAblation(id: string): Promise<void>;
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -93,7 +111,15 @@ export function startTrainingFromRun(run: RunRecord): string {
 }
 
 /** A runs store over the given storage; the app uses the default database, tests their own. */
-export function createRunsStore(openStore: () => Promise<RunStore> = () => RunStore.open()) {
+export function createRunsStore(openStore: () => Promise<RunStore> = () => RunStore.open(), openAblations: () => Promise<AblationStore> = () => AblationStore.open()) {
+  let ablationStorage: Promise<AblationStore> | null = null;
+  const ablationDb = (): Promise<AblationStore> => {
+    ablationStorage ??= openAblations().catch((err: unknown) => {
+      ablationStorage = null;
+      throw err;
+    });
+    return ablationStorage;
+  };
   let storage: Promise<RunStore> | null = null;
   const db = (): Promise<RunStore> => {
     storage ??= openStore().catch((err: unknown) => {
@@ -122,6 +148,15 @@ export function createRunsStore(openStore: () => Promise<RunStore> = () => RunSt
       });
     };
 
+    const refreshAblations = async (): Promise<void> => {
+      try {
+        const { ablations, invalid } = await (await ablationDb()).list();
+        set({ ablations, invalidAblations: invalid });
+      } catch (err) {
+        set({ actionError: `Imported ablations in this browser (IndexedDB) could not be read: ${messageOf(err)}` });
+      }
+    };
+
     return {
       status: 'idle',
       storageError: null,
@@ -134,6 +169,9 @@ export function createRunsStore(openStore: () => Promise<RunStore> = () => RunSt
       sharedCompare: [],
       localDatasetFingerprints: [],
       reproduceNotice: null,
+      ablations: [],
+      invalidAblations: [],
+      ablationImport: null,
 
       load: async () => {
         if (get().status === 'idle') set({ status: 'loading' });
@@ -142,6 +180,7 @@ export function createRunsStore(openStore: () => Promise<RunStore> = () => RunSt
         } catch (err) {
           set({ status: 'error', storageError: `The run history in this browser (IndexedDB) could not be read: ${messageOf(err)}` });
         }
+        await refreshAblations();
       },
 
       saveRun: async (run) => {
@@ -251,6 +290,38 @@ export function createRunsStore(openStore: () => Promise<RunStore> = () => RunSt
         set((s) => ({ sharedCompare: s.sharedCompare.includes(id) ? s.sharedCompare.filter((x) => x !== id) : [...s.sharedCompare, id] })),
       setLocalDatasetFingerprints: (fingerprints) => set({ localDatasetFingerprints: [...fingerprints] }),
       reproduce: (run) => set({ reproduceNotice: startTrainingFromRun(run) }),
+
+      importAblation: async (file) => {
+        if (file.size !== undefined && file.size > 4 * MAX_IMPORT_CHARS) {
+          set({ ablationImport: { file: file.name, ok: false, message: `${file.name}: file is ${Math.round(file.size / 1e6)} MB; ablation files over ${Math.round((4 * MAX_IMPORT_CHARS) / 1e6)} MB are not read` } });
+          return;
+        }
+        let result;
+        try {
+          result = parseAblationJson(await file.text(), file.name);
+        } catch (err) {
+          set({ ablationImport: { file: file.name, ok: false, message: messageOf(err) } });
+          return;
+        }
+        const importedAt = new Date().toISOString();
+        const seeds = new Set(result.runs.map((r) => r.seed)).size;
+        try {
+          await (await ablationDb()).put({ id: `ablation-${importedAt}-${file.name.slice(0, 120)}`, file: file.name, importedAt, result });
+          set({ ablationImport: { file: file.name, ok: true, message: `${file.name}: imported ${result.runs.length} runs (${result.summary.length} methods, ${seeds} ${seeds === 1 ? 'seed' : 'seeds'})` } });
+        } catch (err) {
+          set({ ablationImport: { file: file.name, ok: false, message: `${file.name}: could not be saved in this browser: ${messageOf(err)}` } });
+        }
+        await refreshAblations();
+      },
+
+      deleteAblation: async (id) => {
+        try {
+          await (await ablationDb()).delete(id);
+        } catch (err) {
+          set({ actionError: `The ablation '${id}' could not be deleted: ${messageOf(err)}` });
+        }
+        await refreshAblations();
+      },
     };
   });
 }

@@ -22,7 +22,7 @@ const DATASET: DatasetMeta = {
 const group = (step: number): InspectorGroup => ({
   recordId: `q${step}`, imageRef: `img/${step}.png`, anatomy: 'Liver', question: 'Which organ?', options: ['Liver', 'Gut'], goldIndex: 0,
   similarity: 0.3, zeroStd: step % 2 === 0, rewardMean: 0.5, rewardStd: 0.5,
-  variants: [{ index: 0, question: 'Which organ?', options: ['Liver', 'Gut'], goldIndex: 0, operators: ['original'] }],
+  variants: [{ index: 0, question: 'Which organ?', options: ['Liver', 'Gut'], goldIndex: 0, operators: ['original'], imageTransforms: [] }],
   augmentReason: 'off',
   completions: [{ text: '<think>x</think> <answer>A</answer>', variant: 0, rewards: { format: 1, accuracy: 1, length: 0 }, total: 2, advantage: 0.7, length: 9, clipped: false }],
 });

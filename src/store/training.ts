@@ -112,6 +112,8 @@ export interface TrainState {
   /** The latest step's inspector groups and the step they came from (steps done). */
   inspector: InspectorGroup[];
   inspectorStep: number;
+  /** Inspector groups of the last RECENT_INSPECTOR_STEPS steps that sent any, oldest first (steps done); the Augmentation panel steps back through them. */
+  recentInspector: Array<{ step: number; groups: InspectorGroup[] }>;
   /** imageRef -> blob URL of the inspector's thumbnails; revoked when no group shows them any more. */
   thumbs: Record<string, string>;
   evalBefore: { accuracy: number; questions: number; extracted: number } | null;
@@ -185,6 +187,8 @@ export const MAX_CLIENT_RECOVERIES = 3;
 const RECOVERY_DELAY_MS = 500;
 
 const EMPTY_HISTORY: MetricHistory = { points: [], loggedPoints: 0, method: 'none' };
+/** Steps of inspector groups kept for stepping back; a few MB at most with G = 8 and 4 groups. */
+export const RECENT_INSPECTOR_STEPS = 20;
 const NO_PROGRESS: StepProgress = { done: 0, total: 0, eta: null, receivedAt: 0 };
 
 const busy = (s: TrainStatusName) => s === 'running' || s === 'pausing' || s === 'stopping';
@@ -368,6 +372,9 @@ export function createTrainingStore(overrides: Partial<TrainingDeps> = {}) {
             grpo: { done: p.step + 1, total: p.total, eta: p.eta, receivedAt: now },
             history: addPoint(s.history, pointFromRow(p.step, p.row)),
             ...inspector,
+            ...(p.inspector.length > 0
+              ? { recentInspector: [...s.recentInspector.filter((r) => r.step < p.step + 1), { step: p.step + 1, groups: p.inspector }].slice(-RECENT_INSPECTOR_STEPS) }
+              : {}),
             ...(p.checkpointed ? { checkpointStep: p.step + 1 } : {}),
           }));
           if (p.inspector.length > 0) loadThumbsSoon();
@@ -462,6 +469,7 @@ export function createTrainingStore(overrides: Partial<TrainingDeps> = {}) {
         sftHistory: EMPTY_HISTORY,
         inspector: [],
         inspectorStep: 0,
+        recentInspector: [],
         thumbs: {},
         evalBefore: null,
         evalAfter: null,
@@ -508,6 +516,7 @@ export function createTrainingStore(overrides: Partial<TrainingDeps> = {}) {
       sftHistory: EMPTY_HISTORY,
       inspector: [],
       inspectorStep: 0,
+      recentInspector: [],
       thumbs: {},
       evalBefore: null,
       evalAfter: null,

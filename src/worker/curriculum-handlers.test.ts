@@ -148,10 +148,10 @@ describe('curriculum/analyse', () => {
     expect(off.curve.every((p) => p.level === 1)).toBe(true);
   });
 
-  it('says plainly that the other similarity sources are not wired yet', async () => {
+  it('refuses sources it cannot serve in words, and bad parameters', async () => {
     const { h, meta } = await setup();
-    await expect(h['curriculum/analyse'](analyseParams(meta.id, { similarity: 'policy' }), job())).rejects.toThrow(/arrives with the policy/);
-    await expect(h['curriculum/analyse'](analyseParams(meta.id, { similarity: 'onnx:minilm' }), job())).rejects.toThrow(/not wired yet/);
+    await expect(h['curriculum/analyse'](analyseParams(meta.id, { similarity: 'policy' }), job())).rejects.toThrow(/no policy is loaded.*Model panel/);
+    await expect(h['curriculum/analyse'](analyseParams(meta.id, { similarity: 'onnx:minilm' }), job())).rejects.toThrow(/no ONNX model is loaded.*Drop its model\.onnx and tokenizer\.json in the Curriculum panel/);
     await expect(h['curriculum/analyse']({ ...analyseParams(meta.id), steps: 0 }, job())).rejects.toThrow(/steps/);
     await expect(h['curriculum/analyse'](analyseParams('nope'), job())).rejects.toThrow(/No stored dataset/);
   });

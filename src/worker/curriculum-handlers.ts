@@ -1,7 +1,9 @@
 // Curriculum and augmentation requests of the engine worker: S(q) over a stored dataset with its histogram,
 // the pacing curve and the queue the scheduler would pose (manual controls applied and saved per dataset
 // fingerprint), the pair explorer, and GDQA's variants of chosen questions with their transformed images.
-// All the deciding is src/curriculum's and src/augment's; this file only loads, caches and shapes.
+// The similarity source is the lexicon, the worker's current policy or a dropped ONNX model (SimilarityModels,
+// shared with the train handler). All the deciding is src/curriculum's and src/augment's; this file only
+// loads, caches and shapes.
 import { applyImageTransforms } from '../augment/image-transforms.ts';
 import { restoreAugmentConfig } from '../augment/config.ts';
 import { buildQuestionGroup } from '../augment/group-builder.ts';
@@ -12,9 +14,13 @@ import { explainPair } from '../curriculum/pair-explain.ts';
 import { buildAnswerPools } from '../curriculum/redraw.ts';
 import { CurriculumScheduler, type CurriculumControls, type ScheduledQuestion } from '../curriculum/scheduler.ts';
 import { hashSeed, SeededRandom } from '../curriculum/seeded-random.ts';
-import { cachedSimilarity, lexiconSimilarity, type SimilaritySource } from '../curriculum/similarity.ts';
+import type { PolicyWeights } from '../curriculum/policy-embeddings.ts';
+import { datasetNames, LEXICON_SOURCE, SimilarityModels, type PolicyProvider } from '../curriculum/similarity-models.ts';
+import type { SimilaritySource } from '../curriculum/similarity.ts';
 import { DatasetStore, encodePng, type DatasetMeta, type VqaRecord } from '../data/index.ts';
-import type { HandlerContext, HandlerTable } from './handler-types.ts';
+import { readCheckpoint } from '../model/safetensors.ts';
+import { PRETRAINED_PATH } from '../rl/trainer/init.ts';
+import type { HandlerContext, HandlerTable, JobContext } from './handler-types.ts';
 import type {
   ControlledQuestion,
   CurriculumAnalysis,
@@ -23,7 +29,8 @@ import type {
   QueueQuestion,
 } from './curriculum-protocol.ts';
 
-type CurriculumRequest = 'curriculum/analyse' | 'curriculum/control' | 'curriculum/explain-pair' | 'augment/preview';
+type CurriculumRequest = 'curriculum/analyse' | 'curriculum/control' | 'curriculum/explain-pair' | 'curriculum/sources' | 'curriculum/load-onnx' | 'augment/preview';
+type ModelRequest = 'model/current' | 'model/load' | 'model/export' | 'model/generate';
 
 /** What the handlers run against; the defaults are the browser's, Node tests pass their own databases. */
 export interface CurriculumHandlerOptions {
@@ -31,6 +38,8 @@ export interface CurriculumHandlerOptions {
   openStore?: () => Promise<DatasetStore>;
   /** Opens the database of manual controls; typical CurriculumControlsStore.open(). */
   openControls?: () => Promise<CurriculumControlsStore>;
+  /** The ONNX model and policy access shared with the train handler; default one of its own without a policy. */
+  models?: SimilarityModels;
 }
 
 const MAX_WINDOW = 20;
@@ -38,13 +47,55 @@ const MAX_CURVE_POINTS = 1000;
 const MAX_PREVIEW = 12;
 const MAX_STEPS = 10_000_000;
 
-/** The one similarity source wired today; the others need the policy (#6) or a dropped ONNX model. */
-const LEXICON = cachedSimilarity(lexiconSimilarity);
+/** A dropped tokenizer.json larger than this is refused before decoding (real ones are a few MB). */
+const MAX_TOKENIZER_BYTES = 64 << 20;
 
-function similaritySource(id: string): SimilaritySource {
-  if (id === 'lexicon') return LEXICON;
-  if (id === 'policy') throw new Error("Similarity 'policy embeddings' arrives with the policy (issue #6); use the built-in lexicon for now.");
-  throw new Error(`Similarity '${id}': ONNX text-embedding models are not wired yet; use the built-in lexicon for now.`);
+async function fetchPretrainedDefault(): Promise<Uint8Array | null> {
+  if (typeof location === 'undefined') return null;
+  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
+  const res = await fetch(new URL(PRETRAINED_PATH, new URL(base, location.origin)));
+  // The dev server answers unknown paths with index.html: that is "absent", not a broken checkpoint.
+  if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) return null;
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * Wraps the Model panel's handler table so the curriculum can read the policy it holds: every successful
+ * 'model/load' bumps a generation; the weights are read (as the model's safetensors export) once per
+ * generation. With nothing loaded, the pretrained default of this build is used (read once).
+ */
+export function watchModel<T extends HandlerTable<ModelRequest>>(table: T, loadPretrained: () => Promise<Uint8Array | null> = fetchPretrainedDefault): { handlers: T; policy: PolicyProvider } {
+  let generation = 0;
+  let cached: { key: string; policy: PolicyWeights } | null = null;
+  let fallback: Promise<{ key: string; policy: PolicyWeights } | null> | null = null;
+  const job: JobContext<never> = { signal: new AbortController().signal, progress: () => undefined };
+  const handlers = {
+    ...table,
+    'model/load': async (params, j) => {
+      const out = await table['model/load'](params, j);
+      generation++;
+      return out;
+    },
+  } as T;
+  const policy: PolicyProvider = async () => {
+    const current = await table['model/current']({}, job);
+    if (current.model) {
+      const key = `model#${generation}`;
+      if (cached?.key !== key) {
+        const { bytes } = await table['model/export']({ format: 'safetensors' }, job);
+        const c = readCheckpoint(bytes, current.model.name);
+        cached = { key, policy: { name: current.model.name, config: c.config, tokenizer: c.tokenizer, weights: c.weights } };
+      }
+      return cached;
+    }
+    fallback ??= loadPretrained().then((bytes) => {
+      if (!bytes) return null;
+      const c = readCheckpoint(bytes, PRETRAINED_PATH);
+      return { key: 'default:pretrained', policy: { name: 'pretrained default', config: c.config, tokenizer: c.tokenizer, weights: c.weights } };
+    });
+    return fallback;
+  };
+  return { handlers, policy };
 }
 
 function positiveInt(value: unknown, name: string, max: number): number {
@@ -108,10 +159,12 @@ export function curriculumHandlers(_ctx: HandlerContext, options: CurriculumHand
   };
   const datasets = lazy(options.openStore ?? (() => DatasetStore.open()));
   const controlsDb = lazy(options.openControls ?? (() => CurriculumControlsStore.open()));
+  const models = options.models ?? new SimilarityModels();
+  const similaritySource = (id: string, records: readonly VqaRecord[]): Promise<SimilaritySource> => models.source(id, datasetNames(records));
 
   // The dataset last analysed and its scheduler: scrubbing the step or toggling a control reuses them.
   let loaded: { meta: DatasetMeta; records: VqaRecord[]; byId: Map<string, VqaRecord> } | null = null;
-  let scheduler: { key: string; value: CurriculumScheduler } | null = null;
+  let scheduler: { key: string; source: SimilaritySource; value: CurriculumScheduler } | null = null;
 
   const loadDataset = async (datasetId: string) => {
     const store = await datasets();
@@ -129,19 +182,20 @@ export function curriculumHandlers(_ctx: HandlerContext, options: CurriculumHand
 
   const controlsKey = (meta: DatasetMeta) => meta.fingerprint || `id:${meta.id}`;
 
-  const schedulerFor = (data: NonNullable<typeof loaded>, config: CurriculumConfig, steps: number, batchSize: number) => {
+  // The source is part of the key by identity: another policy or ONNX model gives another source object.
+  const schedulerFor = async (data: NonNullable<typeof loaded>, config: CurriculumConfig, steps: number, batchSize: number) => {
     const key = JSON.stringify([data.meta.id, data.meta.fingerprint, config, steps, batchSize]);
-    if (scheduler?.key !== key) {
-      const { records } = trainingRecords(data.records);
-      scheduler = { key, value: new CurriculumScheduler(records, config, similaritySource(config.similarity), { batchSize, totalSteps: steps }) };
+    const { records } = trainingRecords(data.records);
+    const source = await similaritySource(config.similarity, records);
+    if (scheduler?.key !== key || scheduler.source !== source) {
+      scheduler = { key, source, value: new CurriculumScheduler(records, config, source, { batchSize, totalSteps: steps }) };
     }
-    return scheduler.value;
+    return { sched: scheduler.value, source };
   };
 
   return {
     'curriculum/analyse': async (params) => {
       const config = restoreCurriculumConfig(params.curriculum, 'curriculum/analyse: curriculum');
-      const source = similaritySource(config.similarity);
       const steps = positiveInt(params.steps, 'steps', MAX_STEPS);
       const batchSize = positiveInt(params.batchSize, 'batchSize', 4096);
       const fromStep = stepIndex(params.fromStep, 'fromStep');
@@ -150,7 +204,7 @@ export function curriculumHandlers(_ctx: HandlerContext, options: CurriculumHand
 
       const data = await loadDataset(params.datasetId);
       const { split, records } = trainingRecords(data.records);
-      const sched = schedulerFor(data, config, steps, batchSize);
+      const { sched, source } = await schedulerFor(data, config, steps, batchSize);
       const controls = await (await controlsDb()).get(controlsKey(data.meta));
       sched.controls = controls;
 
@@ -245,6 +299,24 @@ export function curriculumHandlers(_ctx: HandlerContext, options: CurriculumHand
       return controls;
     },
 
+    'curriculum/sources': async () => {
+      const { info, error } = await models.policyInfo();
+      return { policy: info, policyError: error, onnx: models.onnxInfo };
+    },
+
+    'curriculum/load-onnx': async ({ model, tokenizer }) => {
+      if (!model || typeof model.name !== 'string' || !(model.bytes instanceof Uint8Array)) throw new Error('load-onnx: expected the model file (name and bytes)');
+      if (!tokenizer || typeof tokenizer.name !== 'string' || !(tokenizer.bytes instanceof Uint8Array)) throw new Error('load-onnx: expected tokenizer.json (name and bytes)');
+      if (tokenizer.bytes.length > MAX_TOKENIZER_BYTES) throw new Error(`${tokenizer.name}: ${tokenizer.bytes.length} bytes is too large for a tokenizer.json`);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(tokenizer.bytes);
+      } catch {
+        throw new Error(`${tokenizer.name}: not UTF-8 text; expected a Hugging Face tokenizer.json`);
+      }
+      return models.loadOnnx(model, { name: tokenizer.name, text });
+    },
+
     'curriculum/explain-pair': async ({ a, b }) => {
       if (typeof a !== 'string' || typeof b !== 'string') throw new Error('explain-pair: expected two names');
       return explainPair(a.slice(0, 200), b.slice(0, 200));
@@ -260,6 +332,8 @@ export function curriculumHandlers(_ctx: HandlerContext, options: CurriculumHand
       const multipleChoice = (r: VqaRecord | undefined): r is VqaRecord => !!r && !r.open && r.goldIndex >= 0 && r.options.length >= 2;
 
       let chosen: VqaRecord[];
+      // Redraws of the variants use the curriculum's similarity when the batch is the curriculum's.
+      let similarity: SimilaritySource = LEXICON_SOURCE;
       const missing: string[] = [];
       if (params.recordIds && params.recordIds.length > 0) {
         chosen = [];
@@ -270,7 +344,8 @@ export function curriculumHandlers(_ctx: HandlerContext, options: CurriculumHand
         }
       } else if (params.curriculum) {
         const config = restoreCurriculumConfig(params.curriculum, 'augment/preview: curriculum');
-        const sched = schedulerFor(data, config, positiveInt(params.steps ?? 200, 'steps', MAX_STEPS), positiveInt(params.batchSize ?? 8, 'batchSize', 4096));
+        const { sched, source } = await schedulerFor(data, config, positiveInt(params.steps ?? 200, 'steps', MAX_STEPS), positiveInt(params.batchSize ?? 8, 'batchSize', 4096));
+        similarity = source;
         sched.controls = await (await controlsDb()).get(controlsKey(data.meta));
         chosen = sched.batchAt(step).slice(0, limit).map((q) => q.record);
       } else {
@@ -283,7 +358,7 @@ export function curriculumHandlers(_ctx: HandlerContext, options: CurriculumHand
       const store = await datasets();
       const groups: PreviewGroup[] = [];
       for (const record of chosen) {
-        const group = buildQuestionGroup(record, { config: augment, groupSize, step, pools, similarity: LEXICON, lastGroupZeroStd: true });
+        const group = buildQuestionGroup(record, { config: augment, groupSize, step, pools, similarity, lastGroupZeroStd: true });
         const image = record.image ? await store.getImage(data.meta.id, record.image) : null;
         groups.push({
           recordId: record.id,

@@ -5,10 +5,29 @@ import type { OperatorName, QuestionGroup } from '../augment/group-builder.ts';
 import type { ImageTransform } from '../augment/image-transforms.ts';
 import type { CurriculumConfig } from '../curriculum/config.ts';
 import type { Histogram } from '../curriculum/difficulty.ts';
+import type { OnnxEmbedderInfo } from '../curriculum/onnx-embeddings.ts';
+import type { PolicySourceInfo } from '../curriculum/similarity-models.ts';
 import type { CurriculumControls, ScheduledQuestion } from '../curriculum/scheduler.ts';
 
 export type { CurriculumControls };
 export type { PairExplanation } from '../curriculum/pair-explain.ts';
+export type { OnnxEmbedderInfo, PolicySourceInfo };
+
+/** The similarity sources beyond the built-in lexicon, as the worker holds them now. */
+export interface CurriculumSources {
+  /** The policy 'policy embeddings' uses (the Model panel's, else the pretrained default); null with policyError. */
+  policy: PolicySourceInfo | null;
+  /** Why there is no policy, in words; null when there is one. */
+  policyError: string | null;
+  /** The dropped ONNX text-embedding model held by the worker; null before a drop (and after a reload). */
+  onnx: OnnxEmbedderInfo | null;
+}
+
+/** A dropped text-embedding model: the .onnx file and its tokenizer.json, as bytes. */
+export interface OnnxLoadParams {
+  model: { name: string; bytes: Uint8Array };
+  tokenizer: { name: string; bytes: Uint8Array };
+}
 
 export interface CurriculumAnalyseParams {
   datasetId: string;

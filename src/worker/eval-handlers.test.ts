@@ -18,7 +18,7 @@ import { RunStore } from '../runs/store.ts';
 import { CpuBackend } from '../tensor/cpu-backend.ts';
 import { nodeGpu } from '../test/node-gpu.ts';
 import { DeviceSession } from './device-session.ts';
-import { evalHandlers, parseEvalRunParams } from './eval-handlers.ts';
+import { evalHandlers, parseEvalRunParams, type EvalHandlerOptions } from './eval-handlers.ts';
 import { onnxMetadata, openOnnxEvalSource, ONNX_CONFIG_KEY } from './eval-onnx-source.ts';
 import type { OrtModule } from '../eval/onnx-policy.ts';
 import { exportPolicyOnnx } from '../model/onnx/policy-export.ts';
@@ -57,8 +57,9 @@ async function setup() {
   const config = tinyConfig({ vocabSize: tokenizer.vocabSize, maxSeqLen: 160, initStd: 0.5 });
   const weights = await Policy.create(new CpuBackend(), config).params.readAll();
   const bytes = writeCheckpoint(config, tokenizer, weights);
-  const make = (ctx: HandlerContext, pretrained: Uint8Array | null = null) =>
+  const make = (ctx: HandlerContext, pretrained: Uint8Array | null = null, extra: Partial<EvalHandlerOptions> = {}) =>
     evalHandlers(ctx, {
+      ...extra,
       openStore: () => DatasetStore.open(dsName), openRuns: () => RunStore.open(runsName), loadPretrained: async () => pretrained,
       createOnnxPolicy: (source, records, images) => openOnnxEvalSource(source, records, images, ort as unknown as OrtModule),
     });
@@ -113,6 +114,17 @@ describe('eval/run', () => {
     expect(stored?.evals[0].report.overall).toEqual(direct.overall);
     expect(stored?.timings.wallMs).toBeGreaterThan(0);
     expect(stored?.adapter).toBeNull();
+    expect(stored?.evals[0].step).toBe(-1);
+  });
+
+  it("files a training run's checkpoint evaluation at the checkpoint's step, under the given name", async () => {
+    const s = await setup();
+    const h = s.make(cpuCtx, null, { loadCheckpoint: async () => ({ config: s.config, tokenizer: s.tokenizer, weights: s.weights, step: 7 }) });
+    const name = 'GRPO micro seed 0 · checkpoint at step 7';
+    const result = await h['eval/run'](params(s.meta.id, s.bytes, { source: { kind: 'checkpoint', runId: 'run-a' }, name, metrics: ['greedy'] }), job());
+    const stored = await (await RunStore.open(s.runsName)).get(result.runId!);
+    expect(stored?.name).toBe(name);
+    expect(stored?.evals[0]).toMatchObject({ name, step: 7 });
   });
 
   it('stops on cancel and stores nothing', async () => {

@@ -61,8 +61,8 @@ export interface EvalHandlerOptions {
   openRuns?: () => Promise<RunStore>;
   /** The pretrained default's bytes, or null when this build has none. Default: fetched from the app's origin. */
   loadPretrained?: () => Promise<Uint8Array | null>;
-  /** A training run's latest checkpoint. Default: the trainer's CheckpointStore. */
-  loadCheckpoint?: (runId: string) => Promise<PolicyWeights>;
+  /** A training run's latest checkpoint and its GRPO step. Default: the trainer's CheckpointStore. */
+  loadCheckpoint?: (runId: string) => Promise<PolicyWeights & { step?: number }>;
   /** The ONNX path; default openOnnxEvalSource (onnxruntime-web, loaded on first use). */
   createOnnxPolicy?: OnnxPolicyFactory;
   /** Clock in ms; default performance.now. */
@@ -83,11 +83,11 @@ async function fetchPretrained(): Promise<Uint8Array | null> {
 }
 
 /** A training run's latest stored checkpoint (the trainer's IndexedDB store). */
-async function storedCheckpoint(runId: string): Promise<PolicyWeights> {
+async function storedCheckpoint(runId: string): Promise<PolicyWeights & { step?: number }> {
   const saved = await (await CheckpointStore.open()).load(runId);
   if (!saved) throw new Error(`Run '${runId}' has no stored checkpoint (it may have been deleted).`);
   const { snapshot } = saved;
-  return { config: snapshot.model, tokenizer: restoreTokenizer(snapshot.tokenizer, `run ${runId}: tokenizer`), weights: snapshot.weights };
+  return { config: snapshot.model, tokenizer: restoreTokenizer(snapshot.tokenizer, `run ${runId}: tokenizer`), weights: snapshot.weights, step: snapshot.step };
 }
 
 /** Size of the pretrained default from a HEAD request (no download); null when the build does not hold it. */
@@ -247,7 +247,9 @@ export function evalHandlers(ctx: HandlerContext, options: EvalHandlerOptions = 
         return policyModel(readCheckpoint(bytes, PRETRAINED_PATH), name, want, datasetId);
       }
       case 'checkpoint': {
-        return policyModel(await (options.loadCheckpoint ?? storedCheckpoint)(source.runId), name, want, datasetId);
+        const weights: PolicyWeights & { step?: number } = await (options.loadCheckpoint ?? storedCheckpoint)(source.runId);
+        // Filed at the run's GRPO step, so the shared record says which policy of the run was evaluated.
+        return { ...(await policyModel(weights, name, want, datasetId)), step: weights.step ?? -1 };
       }
       case 'file': {
         if (!(source.bytes instanceof Uint8Array)) throw new Error(`${source.name}: expected the file's bytes`);
@@ -290,7 +292,9 @@ export function evalHandlers(ctx: HandlerContext, options: EvalHandlerOptions = 
       job.signal.throwIfAborted();
 
       const chosen = Array.from({ length: task.size }, (_, i) => task.example(i));
-      const { loaded, adapter } = await loadModel(p.source, p.backend, p.datasetId, chosen);
+      const model = await loadModel(p.source, p.backend, p.datasetId, chosen);
+      const { loaded, adapter } = model;
+      const checkpointStep = 'step' in model ? model.step : -1;
       try {
         job.signal.throwIfAborted();
         const recorder = new AnswerRecorder(loaded.policy, new Set(chosen.map((r) => r.id)));
@@ -321,7 +325,7 @@ export function evalHandlers(ctx: HandlerContext, options: EvalHandlerOptions = 
           };
           run.adapter = adapter;
           run.dataset = { name: meta.name, fingerprint: meta.fingerprint, counts: { ...meta.bySplit } };
-          run.evals = [{ name: sourceLabel(p.source), step: -1, report }];
+          run.evals = [{ name: p.source.kind === 'checkpoint' && p.name ? p.name : sourceLabel(p.source), step: checkpointStep, report }];
           run.timings = {
             wallMs: now() - started,
             loadMs,

@@ -6,7 +6,8 @@ import type { TuningStore } from '../gpu/matmul-tuning.ts';
 import { DeviceSession } from './device-session.ts';
 import { deviceHandlers } from './device-handlers.ts';
 import { dataHandlers } from './data-handlers.ts';
-import { curriculumHandlers } from './curriculum-handlers.ts';
+import { curriculumHandlers, watchModel } from './curriculum-handlers.ts';
+import { SimilarityModels } from '../curriculum/similarity-models.ts';
 import { recipeHandlers } from './recipe-handlers.ts';
 import { evalHandlers } from './eval-handlers.ts';
 import { trainHandlers } from './train-handlers.ts';
@@ -27,7 +28,11 @@ export class EngineHandler {
   ) {
     this.session = new DeviceSession(gpu, (state, event) => this.post({ kind: 'device', state, event }), 250, tuningStore);
     const ctx: HandlerContext = { session: this.session };
-    this.handlers = { ...deviceHandlers(ctx), ...dataHandlers(ctx), ...curriculumHandlers(ctx), ...recipeHandlers(ctx), ...evalHandlers(ctx), ...trainHandlers(ctx), ...modelHandlers(ctx) };
+    // The curriculum's 'policy' and 'onnx:' similarity read the Model panel's policy and the dropped ONNX model;
+    // the train handler precomputes an ONNX run's answer embeddings from the same place.
+    const model = watchModel(modelHandlers(ctx));
+    const similarity = new SimilarityModels({ policy: model.policy });
+    this.handlers = { ...deviceHandlers(ctx), ...dataHandlers(ctx), ...curriculumHandlers(ctx, { models: similarity }), ...recipeHandlers(ctx), ...evalHandlers(ctx), ...trainHandlers(ctx, { similarityTable: similarity.forRun }), ...model.handlers };
   }
 
   async receive(msg: ToWorker): Promise<void> {

@@ -13,6 +13,9 @@ import type {
   CurriculumAnalysis,
   CurriculumControlParams,
   CurriculumControls,
+  CurriculumSources,
+  OnnxEmbedderInfo,
+  OnnxLoadParams,
   PairExplanation,
 } from './curriculum-protocol.ts';
 import type {
@@ -73,6 +76,10 @@ export interface RequestMap {
   'curriculum/control': { params: CurriculumControlParams; result: CurriculumControls; progress: never };
   /** The built-in similarity of two names and why (lexicon terms, synonym, laterality or trigram fallback). */
   'curriculum/explain-pair': { params: { a: string; b: string }; result: PairExplanation; progress: never };
+  /** The policy 'policy embeddings' would use and the ONNX text-embedding model the worker holds. */
+  'curriculum/sources': { params: Record<string, never>; result: CurriculumSources; progress: never };
+  /** Load a dropped text-embedding model (model.onnx + tokenizer.json) for the 'onnx:<name>' source; refused naming the file. */
+  'curriculum/load-onnx': { params: OnnxLoadParams; result: OnnxEmbedderInfo; progress: never };
   /** The K variants GDQA builds for chosen questions, with their transformed images. */
   'augment/preview': { params: AugmentPreviewParams; result: AugmentPreview; progress: never };
   // ---- end of curriculum and augmentation ----

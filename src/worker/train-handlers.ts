@@ -14,6 +14,8 @@ import { checkpointInit, pretrainedPath, scratchInit } from '../rl/trainer/init.
 import { restoreTrainRunConfig, type TrainRunConfig } from '../rl/trainer/run-config.ts';
 import { TrainingRun, type RunStart } from '../rl/trainer/run-loop.ts';
 import type { TrainerData, TrainerFaults, TrainerInit } from '../rl/trainer/trainer.ts';
+import type { EmbeddingTable } from '../curriculum/embedding-table.ts';
+import type { VqaRecord } from '../data/record.ts';
 import type { Backend } from '../tensor/backend.ts';
 import { CpuBackend } from '../tensor/cpu-backend.ts';
 import type { HandlerContext, HandlerTable, JobContext } from './handler-types.ts';
@@ -32,6 +34,10 @@ export interface TrainHandlerOptions {
   faults?: TrainerFaults;
   /** Device losses recovered per run before giving up; default 3. */
   maxRecoveries?: number;
+  /** Answer embeddings of a run's curriculum similarity ('policy' from `init`, 'onnx:<name>' from the model the
+   * worker holds; refused in words when it holds none); undefined for the lexicon. Default: none (the trainer
+   * then embeds 'policy' itself and refuses 'onnx:'). */
+  similarityTable?: (similarity: string, records: readonly VqaRecord[], init: TrainerInit) => Promise<EmbeddingTable | undefined>;
 }
 
 async function defaultFetchPretrained(preset: string): Promise<Uint8Array> {
@@ -134,7 +140,9 @@ export function trainHandlers(ctx: HandlerContext, options: TrainHandlerOptions 
           if (requested === 'pause') run.requestPause();
           if (requested === 'stop') run.requestStop();
           active = { run, done };
-          start = { kind: 'snapshot', snapshot: saved.snapshot };
+          // The checkpoint store keeps no answer-embedding table: carry the one this run started with.
+          const table = first.kind === 'fresh' ? first.init.similarityTable : first.snapshot.similarityTable;
+          start = { kind: 'snapshot', snapshot: { ...saved.snapshot, similarityTable: saved.snapshot.similarityTable ?? table } };
           job.progress({ kind: 'recovered', runId, fromStep: saved.snapshot.step, message: `The GPU device was lost; resuming from the checkpoint at GRPO step ${saved.snapshot.step} on ${backend.name === 'webgpu' ? 'a new device' : 'the CPU'}.` });
         }
       }
@@ -179,6 +187,7 @@ export function trainHandlers(ctx: HandlerContext, options: TrainHandlerOptions 
       try {
         const data = await loadData(config.datasetId);
         const init = await initFor(config, data);
+        init.similarityTable ??= await options.similarityTable?.(config.curriculum.similarity, data.records, init);
         return await execute(runId, config, { kind: 'fresh', config, init }, job, data);
       } finally {
         busy = null;
@@ -190,7 +199,14 @@ export function trainHandlers(ctx: HandlerContext, options: TrainHandlerOptions 
         const saved = await (await openCheckpoints()).load(runId);
         if (!saved) throw new Error(`Run '${runId}' has no stored checkpoint.`);
         if (saved.summary.state === 'finished') throw new Error(`Run '${runId}' already finished.`);
-        return await execute(runId, saved.snapshot.runConfig, { kind: 'snapshot', snapshot: saved.snapshot }, job);
+        // A checkpoint without the run's answer embeddings: recompute them from the run's initial weights.
+        const cfg = saved.snapshot.runConfig;
+        let snapshot = saved.snapshot, data: TrainerData | undefined;
+        if (!snapshot.similarityTable && cfg.curriculum.similarity !== 'lexicon' && options.similarityTable) {
+          data = await loadData(cfg.datasetId);
+          snapshot = { ...snapshot, similarityTable: await options.similarityTable(cfg.curriculum.similarity, data.records, await initFor(cfg, data)) };
+        }
+        return await execute(runId, cfg, { kind: 'snapshot', snapshot }, job, data);
       } finally {
         busy = null;
       }

@@ -4,6 +4,7 @@
 // with a TrainOutcome when the run finishes, pauses, stops or fails; pause/stop/status are short requests.
 import type { AugmentConfig } from '../augment/config.ts';
 import type { OperatorName } from '../augment/group-builder.ts';
+import type { ImageTransform } from '../augment/image-transforms.ts';
 import type { CurriculumConfig } from '../curriculum/config.ts';
 import type { PresetName } from '../model/config.ts';
 import type { GrpoConfig } from '../rl/config.ts';
@@ -89,6 +90,8 @@ export interface InspectorVariant {
   goldIndex: number;
   /** Operators that made it ('original', 'paraphrase', 'redraw', 'permute', 'image'). */
   operators: OperatorName[];
+  /** Label-preserving image transforms of this variant, in order ([] for the image as given). */
+  imageTransforms: ImageTransform[];
 }
 
 /** One group of a step: the question, its G completions, their rewards and advantages. */

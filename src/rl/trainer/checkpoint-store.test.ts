@@ -30,6 +30,11 @@ describe('CheckpointStore', () => {
     expect(got!.snapshot.step).toBe(2);
     for (const [name, v] of snap.weights) expect(Array.from(got!.snapshot.weights.get(name)!)).toEqual(Array.from(v));
     expect(got!.snapshot.tokenizer).toEqual(snap.tokenizer);
+    // A run's S(q) table (policy or ONNX embeddings) comes back with its checkpoint.
+    const similarityTable = { source: 'onnx:mini', label: 'ONNX mini', names: ['femur', 'liver'], dim: 2, vectors: new Float32Array([1, 0, 0.6, 0.8]) };
+    await store.save(summary(3), { ...snap, step: 3, similarityTable });
+    expect((await store.load('a'))!.snapshot.similarityTable).toEqual(similarityTable);
+    expect(() => restoreSnapshot({ ...snap, similarityTable: { ...similarityTable, dim: 3 } }, 'ckpt')).toThrow(/ckpt: similarityTable/);
 
     const bad = structuredClone(snap);
     bad.weights.values().next().value![3] = NaN;

@@ -3,6 +3,7 @@
 // mid-write keeps the previous checkpoint. Rows read back are untrusted: restoreSnapshot checks every field.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { restoreEmbeddingTable } from '../../curriculum/embedding-table.ts';
 import type { CurriculumControls } from '../../curriculum/scheduler.ts';
 import { restoreModelConfig } from '../../model/config.ts';
 import { restoreTokenizer } from '../../model/tokenizer.ts';
@@ -138,5 +139,7 @@ export function restoreSnapshot(untrusted: unknown, source = 'checkpoint'): Trai
     sftMetrics: list<TrainerSnapshot['sftMetrics'][number]>(o.sftMetrics, 'sftMetrics'),
     rng: { kind: 'counter', seed: typeof rng.seed === 'number' ? rng.seed : runConfig.grpo.seed },
     evalBefore: evalBefore ?? null,
+    // The S(q) table of a 'policy' or 'onnx:' run travels with its checkpoints, so a resume needs no model.
+    similarityTable: restoreEmbeddingTable(o.similarityTable, `${source}: similarityTable`),
   };
 }

@@ -23,7 +23,9 @@ import { restoreCurriculumConfig } from '../../curriculum/config.ts';
 import { questionSimilarity } from '../../curriculum/difficulty.ts';
 import { CurriculumScheduler, type CurriculumControls, type ScheduledQuestion } from '../../curriculum/scheduler.ts';
 import { hashSeed, SeededRandom } from '../../curriculum/seeded-random.ts';
-import { cachedSimilarity, lexiconSimilarity, type SimilaritySource } from '../../curriculum/similarity.ts';
+import type { SimilaritySource } from '../../curriculum/similarity.ts';
+import type { EmbeddingTable } from '../../curriculum/embedding-table.ts';
+import { runSimilarity } from '../../curriculum/run-similarity.ts';
 import type { VqaRecord } from '../../data/record.ts';
 import { judgeCompletion } from '../../eval/judge.ts';
 import { numImageTokens, type ModelConfig } from '../../model/config.ts';
@@ -35,7 +37,7 @@ import type { Backend } from '../../tensor/backend.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
 import type { InspectorGroup, SftStepMetrics, TrainRunConfig } from '../../worker/train-protocol.ts';
 import { groupAdvantages } from '../advantages.ts';
-import { rewardMetrics, zeroStdByAnatomy, type StepMetrics } from '../metrics.ts';
+import { augmentGroupCounts, rewardMetrics, zeroStdByAnatomy, type StepMetrics } from '../metrics.ts';
 import { dynamicSample, gpgScale, type PolicyLossOptions } from '../policy-loss.ts';
 import { combinedReward, REWARD_FUNCTIONS } from '../rewards.ts';
 import { grpoOpsFor, LOSS_STATS, type GrpoOps } from './grpo-ops.ts';
@@ -58,6 +60,9 @@ export interface TrainerInit {
   weights: Map<string, Float32Array> | null;
   /** Checkpoint metadata besides config and tokenizer (e.g. the pretrained card), when loaded from one. */
   extra?: Record<string, string>;
+  /** Answer embeddings precomputed for curriculum.similarity 'onnx:<name>' (the worker's loaded model); for
+   * 'policy' the trainer embeds the option names with these initial weights itself when absent. */
+  similarityTable?: EmbeddingTable;
 }
 
 /** Test hooks that break a run on purpose. */
@@ -92,6 +97,9 @@ export interface TrainerSnapshot {
   /** All draws are counter-based hashes of this seed and the step: there is no other generator state. */
   rng: { kind: 'counter'; seed: number };
   evalBefore: EvalResult | null;
+  /** The answer embeddings the run began with ('policy' / 'onnx:' similarity), so a resume scores as before;
+   * absent or null for the lexicon (and in checkpoints written before it existed). */
+  similarityTable?: EmbeddingTable | null;
 }
 
 export interface EvalResult {
@@ -141,6 +149,7 @@ export class GrpoTrainer {
   private readonly pixels: PixelCache;
   private readonly scheduler: CurriculumScheduler;
   private readonly similarity: SimilaritySource;
+  private readonly similarityTable: EmbeddingTable | null;
   private readonly pools: Map<string, string[]>;
   private zeroVariance = new ZeroVarianceMemory();
   /** Training questions that fit the sequence budget (prompt plus a completion). */
@@ -161,6 +170,7 @@ export class GrpoTrainer {
     weights: Map<string, Float32Array> | null,
     data: TrainerData,
     private readonly faults: TrainerFaults,
+    similarityTable?: EmbeddingTable | null,
   ) {
     const params = weights ? PolicyParameters.fromArrays(backend, model, weights) : PolicyParameters.init(backend, model);
     this.policy = new Policy(backend, model, params);
@@ -175,7 +185,11 @@ export class GrpoTrainer {
     let evalPool = mc.filter((r) => r.split === config.eval.split);
     if (evalPool.length === 0) evalPool = mc.filter((r) => r.split !== config.trainSplit);
     this.evalRecords = evalPool.filter(fits);
-    this.similarity = cachedSimilarity(lexiconSimilarity);
+    // 'policy' embeds the options once with the weights given here: the initial ones on create; on a restore
+    // without a stored table, the seeded initial values (exact for runs from scratch; see run-similarity.ts).
+    const sim = runSimilarity(config.curriculum.similarity, similarityTable, { name: 'run start', config: model, tokenizer, weights: similarityTable === undefined ? weights : null }, this.trainRecords.flatMap((r) => r.options));
+    this.similarity = sim.source;
+    this.similarityTable = sim.table;
     this.pools = buildAnswerPools(this.trainRecords);
     const g = config.grpo;
     // With the curriculum off the question order is the run's seed (one seed per run), else the curriculum's.
@@ -187,14 +201,14 @@ export class GrpoTrainer {
   /** A trainer at step 0 from initial weights; without a warm start the GRPO phase begins at once. */
   static create(backend: Backend, config: TrainRunConfig, data: TrainerData, init: TrainerInit, faults: TrainerFaults = {}): GrpoTrainer {
     if (init.model.vocabSize !== init.tokenizer.vocabSize) throw new Error(`trainer: model vocabulary ${init.model.vocabSize} differs from the tokenizer's ${init.tokenizer.vocabSize}`);
-    const t = new GrpoTrainer(backend, config, init.tokenizer, init.model, init.weights, data, faults);
+    const t = new GrpoTrainer(backend, config, init.tokenizer, init.model, init.weights, data, faults, init.similarityTable);
     if (config.grpo.sft.steps === 0) t.beginGrpo();
     return t;
   }
 
   /** A trainer exactly where the snapshot left it. */
   static restore(backend: Backend, snap: TrainerSnapshot, data: TrainerData, faults: TrainerFaults = {}): GrpoTrainer {
-    const t = new GrpoTrainer(backend, snap.runConfig, restoreTokenizer(snap.tokenizer, 'checkpoint tokenizer'), snap.model, snap.weights, data, faults);
+    const t = new GrpoTrainer(backend, snap.runConfig, restoreTokenizer(snap.tokenizer, 'checkpoint tokenizer'), snap.model, snap.weights, data, faults, snap.similarityTable ?? null);
     t.step = snap.step;
     t.sftStep = snap.sftStep;
     t.grpoStarted = snap.grpoStarted;
@@ -493,6 +507,8 @@ export class GrpoTrainer {
     const perFunction: Record<string, number[]> = {};
     for (const grp of groups) for (const [name, v] of Object.entries(grp.perFunction)) (perFunction[name] ??= []).push(...v);
     const dt = (performance.now() - t0) / 1000;
+    // Over every group trained on (not only the inspector's): how many GDQA split, and how many it made informative.
+    const gdqa = augmentGroupCounts(groups.map((grp) => ({ augmented: grp.group.augmented, reason: grp.group.reason, rewards: grp.rewards, rolloutVariant: grp.group.rolloutVariant })));
     const metrics: StepMetrics = {
       step: this.step,
       ...rewardMetrics(rewards, perFunction, cpuAdv.groupStd),
@@ -511,6 +527,8 @@ export class GrpoTrainer {
       step_time: dt,
       tokens_per_second: (generated + trainedTokens) / dt,
       answer_similarity: groups.length ? groups.reduce((a, grp) => a + grp.question.similarity, 0) / groups.length : null,
+      'augment/augmented_groups': gdqa.augmented,
+      'augment/informative_groups': gdqa.informative,
     };
     const inspector = groups.slice(0, this.config.inspectorGroups).map((grp, gi) => this.inspect(grp, cpuAdv.advantages.subarray(gi * G, (gi + 1) * G)));
     this.metrics.push(metrics);
@@ -525,7 +543,7 @@ export class GrpoTrainer {
     return {
       recordId: r.id, imageRef: r.image || null, anatomy: r.anatomy, question: r.question, options: r.options.slice(), goldIndex: r.goldIndex,
       similarity: grp.question.similarity, zeroStd: grp.zeroStd, rewardMean: mean, rewardStd: sd,
-      variants: grp.group.variants.map((v) => ({ index: v.index, question: v.question, options: v.options.slice(), goldIndex: v.goldIndex, operators: v.operators.slice() })),
+      variants: grp.group.variants.map((v) => ({ index: v.index, question: v.question, options: v.options.slice(), goldIndex: v.goldIndex, operators: v.operators.slice(), imageTransforms: v.imageTransforms.map((t) => ({ ...t })) })),
       augmentReason: grp.group.reason,
       completions: grp.completions.map((c, k) => ({
         text: grp.texts[k], variant: grp.group.rolloutVariant[k],
@@ -583,6 +601,7 @@ export class GrpoTrainer {
       sftMetrics: this.sftMetrics.map((m) => ({ ...m })),
       rng: { kind: 'counter', seed: this.config.grpo.seed },
       evalBefore: this.evalBefore,
+      similarityTable: this.similarityTable,
     };
   }
 

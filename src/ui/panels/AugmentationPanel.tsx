@@ -1,13 +1,15 @@
 // The Augmentation panel: Group Diversity Question Augmentation. The AugmentConfig editor, the paraphrase
-// template families, a preview of the K variants GDQA builds for chosen questions, and the place where each
-// group's rollouts, rewards and advantages will show once the GRPO trainer runs (stated plainly, never faked).
+// template families, a preview of the K variants GDQA builds for chosen questions, and, live from a training run
+// of this tab, each group's variants with their rollouts, rewards and advantages and the turned-informative count.
 import { useEffect } from 'react';
 import { useAugmentStore } from '../../store/augment.ts';
 import { useCurriculumStore } from '../../store/curriculum.ts';
 import { useDatasetsStore } from '../../store/datasets.ts';
+import { useTrainingStore } from '../../store/training.ts';
 import { Panel } from '../widgets/Panel.tsx';
 import { AugmentConfigCard } from './augmentation/AugmentConfigCard.tsx';
 import { GroupPreview } from './augmentation/GroupPreview.tsx';
+import { LiveGroups } from './augmentation/LiveGroups.tsx';
 import { TemplatesCard } from './augmentation/TemplatesCard.tsx';
 
 export function AugmentationPanel() {
@@ -17,6 +19,8 @@ export function AugmentationPanel() {
   const chosen = useCurriculumStore((s) => s.chosenDatasetId);
   const curriculum = useCurriculumStore((s) => s.config);
   const refresh = useAugmentStore((s) => s.refresh);
+  // A run in this tab (running or ended) puts its live groups first; before any run they follow the preview.
+  const hasRun = useTrainingStore((s) => s.runConfig !== null);
   useEffect(() => {
     void initData();
   }, [initData]);
@@ -30,16 +34,10 @@ export function AugmentationPanel() {
           <p className="muted">No dataset is stored yet (AnatomySynth is made on first start in the Data panel).</p>
         </div>
       )}
+      {hasRun && <LiveGroups />}
       <AugmentConfigCard />
       <GroupPreview />
-      <div className="card planned" data-testid="aug-training">
-        <h2>During training: rollouts, rewards and advantages per variant</h2>
-        <p className="muted">
-          This area fills during training, once the GRPO trainer (issue #6) runs groups through it: for each group, every variant’s rollouts with their rewards
-          and pooled advantages, the zero-variance flag, and a counter of groups that augmentation turned from zero-variance into informative. No training has
-          run, so nothing is shown here.
-        </p>
-      </div>
+      {!hasRun && <LiveGroups />}
       <TemplatesCard />
     </Panel>
   );

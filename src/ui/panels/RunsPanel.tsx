@@ -1,10 +1,12 @@
 // The Runs panel: every training and evaluation run kept in this browser, compared side by side (curves,
 // config diff, results), exported and imported as files, and shared as a URL; plus the read-only view of a
-// run opened from a `#run=v1.…` link.
+// run opened from a `#run=v1.…` link; and the ablation (GRPO, +ASCL, +GDQA, +both) from a `lab ablation` file or
+// from the local runs.
 import { useEffect } from 'react';
 import type { RunRecord } from '../../runs/record.ts';
 import { useRunsStore } from '../../store/runs.ts';
 import { Panel } from '../widgets/Panel.tsx';
+import { AblationView } from './runs/AblationView.tsx';
 import { ComparePane } from './runs/ComparePane.tsx';
 import { ImportCard } from './runs/ImportCard.tsx';
 import { ImportResults } from './runs/ImportResults.tsx';
@@ -56,6 +58,7 @@ export function RunsPanel({ localDatasetFingerprints, onReproduce }: Props) {
         </div>
       )}
       <ComparePane />
+      <AblationView />
       <ImportCard />
       <ImportResults />
     </Panel>

@@ -5,7 +5,8 @@ import { useAugmentStore, type ShownGroup, type ShownVariant } from '../../../st
 import type { ImageTransform } from '../../../augment/image-transforms.ts';
 import { fmtS, NumberField, OptionList } from '../curriculum/fields.tsx';
 
-function transformText(t: ImageTransform): string {
+/** One image transform in words ('shift 2.0%, -1.5%'). */
+export function transformText(t: ImageTransform): string {
   switch (t.kind) {
     case 'shift':
       return `shift ${(t.dx * 100).toFixed(1)}%, ${(t.dy * 100).toFixed(1)}%`;

@@ -1,30 +1,94 @@
-// Where answer similarity comes from, the S(q) formula, the dataset analysed and the seed. Only the built-in
-// lexicon is wired; the other two sources are listed with what they wait for, never faked.
+// Where answer similarity comes from (the built-in lexicon, the policy's own token embeddings, or a dropped ONNX
+// text-embedding model with its tokenizer.json), the S(q) formula, the dataset analysed and the seed. The
+// worker holds the policy and the ONNX model; this card only shows what it holds and hands it dropped files.
+import { useEffect, useRef, useState } from 'react';
 import { SIMILARITY_FORMULA } from '../../../curriculum/difficulty.ts';
 import { useCurriculumStore } from '../../../store/curriculum.ts';
 import { useDatasetsStore } from '../../../store/datasets.ts';
 import { NumberField } from './fields.tsx';
 
-const SOURCES = [
-  {
-    id: 'lexicon',
-    label: 'Built-in anatomy lexicon',
-    note: 'Region, organ system, kind and part-of links between named structures (liver is close to gallbladder, far from femur); names it does not know fall back to character trigram cosine.',
-    ready: true,
-  },
-  {
-    id: 'policy',
-    label: 'Policy embeddings',
-    note: 'Cosine of the policy’s own embeddings of the option names. Arrives with the policy and the GRPO trainer (issue #6); not selectable yet.',
-    ready: false,
-  },
-  {
-    id: 'onnx',
-    label: 'ONNX text-embedding model (drop model.onnx + tokenizer.json)',
-    note: 'Any sentence-embedding model run with onnxruntime-web, tokenised by @huggingface/tokenizers. Not wired yet; not selectable.',
-    ready: false,
-  },
-];
+function PolicyNote() {
+  const sources = useCurriculumStore((s) => s.sources);
+  const p = sources?.policy;
+  if (!sources) return <span className="muted">Asking the engine which policy it holds…</span>;
+  if (!p) return <span className="cur-alert error">{sources.policyError ?? 'No policy is available.'}</span>;
+  return (
+    <span className="muted" data-testid="cur-policy-info">
+      Uses <b>{p.name}</b>
+      {p.loaded ? ', the model loaded in the Model panel' : ' (nothing is loaded in the Model panel)'}: {p.vocabSize.toLocaleString()} tokens, {p.dim}-d
+      token embeddings. Training runs use their own initial policy instead, embedded once when the run starts.
+    </span>
+  );
+}
+
+function OnnxDrop() {
+  const sources = useCurriculumStore((s) => s.sources);
+  const loadOnnx = useCurriculumStore((s) => s.loadOnnx);
+  const status = useCurriculumStore((s) => s.onnxStatus);
+  const error = useCurriculumStore((s) => s.onnxError);
+  const similarity = useCurriculumStore((s) => s.config.similarity);
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const m = sources?.onnx;
+  const stale = similarity.startsWith('onnx:') && m?.id !== similarity;
+  return (
+    <div
+      className={`dropzone${over ? ' over' : ''}`}
+      style={{ padding: '10px 12px', textAlign: 'left', marginTop: 6 }}
+      data-testid="cur-onnx-drop"
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        void loadOnnx([...e.dataTransfer.files]);
+      }}
+    >
+      <div className="row" style={{ alignItems: 'center', gap: 8 }}>
+        <span>Drop <code>model.onnx</code> + <code>tokenizer.json</code> here, or</span>
+        <button onClick={() => input.current?.click()} disabled={status === 'loading'}>Choose the two files…</button>
+        {status === 'loading' && <span className="muted">Reading the model…</span>}
+      </div>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        accept=".onnx,.json"
+        data-testid="cur-onnx-input"
+        onChange={(e) => {
+          if (e.target.files?.length) void loadOnnx([...e.target.files]);
+          e.target.value = '';
+        }}
+      />
+      {m && (
+        <p className="cur-note" data-testid="cur-onnx-info">
+          Loaded <b>{m.name}</b> ({m.modelFile} + {m.tokenizerFile}): {m.dim}-d embeddings, vocabulary of {m.vocabSize.toLocaleString()} tokens,{' '}
+          {m.output.pooling === 'pooled' ? (
+            <>its pooled output <code>{m.output.name}</code></>
+          ) : (
+            <>mean of <code>{m.output.name}</code> over the attention mask</>
+          )}
+          ; fed {m.inputs.join(', ')}. Run on onnxruntime-web (wasm); kept until the page is reloaded.
+        </p>
+      )}
+      {stale && (
+        <p className="cur-note cur-alert error" data-testid="cur-onnx-stale">
+          The chosen source <code>{similarity}</code> needs its model: drop its model.onnx and tokenizer.json again (models are not kept over a reload).
+        </p>
+      )}
+      {error && (
+        <p className="cur-note cur-alert error" role="alert" data-testid="cur-onnx-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
 
 export function SourceCard() {
   const similarity = useCurriculumStore((s) => s.config.similarity);
@@ -34,23 +98,70 @@ export function SourceCard() {
   const choose = useCurriculumStore((s) => s.chooseDataset);
   const datasets = useDatasetsStore((s) => s.datasets);
   const analysis = useCurriculumStore((s) => s.analysis);
+  const sources = useCurriculumStore((s) => s.sources);
+  const refreshSources = useCurriculumStore((s) => s.refreshSources);
+  useEffect(() => {
+    void refreshSources();
+  }, [refreshSources]);
+  const onnx = sources?.onnx ?? null;
   return (
     <div className="card cur-source" data-testid="cur-source">
       <h2>Answer similarity and S(q)</h2>
       <div className="cur-two">
         <fieldset className="cur-radios">
           <legend>Similarity source</legend>
-          {SOURCES.map((s) => (
-            <label key={s.id} className={s.ready ? undefined : 'cur-disabled'}>
-              <input type="radio" name="cur-similarity" checked={similarity === s.id} disabled={!s.ready} onChange={() => setConfig({ similarity: s.id })} />
-              <span>
-                <b>{s.label}</b>
-                {!s.ready && <span className="badge warn">not wired yet</span>}
-                <br />
-                <span className="muted">{s.note}</span>
+          <label>
+            <input type="radio" name="cur-similarity" data-testid="cur-sim-lexicon" checked={similarity === 'lexicon'} onChange={() => setConfig({ similarity: 'lexicon' })} />
+            <span>
+              <b>Built-in anatomy lexicon</b>
+              <br />
+              <span className="muted">
+                Region, organ system, kind and part-of links between named structures (liver is close to gallbladder, far from femur); names it
+                does not know fall back to character trigram cosine.
               </span>
-            </label>
-          ))}
+            </span>
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="cur-similarity"
+              data-testid="cur-sim-policy"
+              checked={similarity === 'policy'}
+              onChange={() => {
+                setConfig({ similarity: 'policy' });
+                void refreshSources();
+              }}
+            />
+            <span>
+              <b>Policy embeddings</b>
+              <br />
+              <span className="muted">
+                Each option name is tokenised with the policy’s tokenizer and embedded as the mean of its tokens’ rows of the decoder’s token
+                embeddings; similarity = max(0, cosine).{' '}
+              </span>
+              <PolicyNote />
+            </span>
+          </label>
+          <label className={onnx ? undefined : 'cur-disabled'}>
+            <input
+              type="radio"
+              name="cur-similarity"
+              data-testid="cur-sim-onnx"
+              checked={similarity.startsWith('onnx:')}
+              disabled={!onnx}
+              onChange={() => onnx && setConfig({ similarity: onnx.id })}
+            />
+            <span>
+              <b>ONNX text-embedding model{onnx ? `: ${onnx.id}` : ''}</b>
+              {!onnx && <span className="badge">drop a model to choose it</span>}
+              <br />
+              <span className="muted">
+                Any sentence-embedding model (e.g. a MiniLM export) run with onnxruntime-web and tokenised by @huggingface/tokenizers: its pooled
+                output, or its token states mean-pooled over the attention mask; similarity = max(0, cosine).
+              </span>
+            </span>
+          </label>
+          <OnnxDrop />
         </fieldset>
         <div>
           <p className="cur-formula" data-testid="cur-formula">
@@ -85,6 +196,11 @@ export function SourceCard() {
               </>
             )}
           </p>
+          {analysis && (
+            <p className="cur-note" data-testid="cur-source-used">
+              S(q) below is measured with <b>{analysis.source.label}</b>.
+            </p>
+          )}
         </div>
       </div>
     </div>

@@ -11,7 +11,9 @@ const EXAMPLES = 4;
 
 export function ResultView({ result }: { result: EvalRunResult }) {
   const thumbs = useEvaluationStore((s) => s.thumbs);
-  const { report } = result;
+  const name = useEvaluationStore((s) => s.resultName);
+  // A run's checkpoint reads as the run ("GRPO micro … · checkpoint at step 3"), not as its storage id.
+  const report = name ? { ...result.report, policy: name } : result.report;
   const byId = new Map(result.records.map((r) => [r.id, r]));
   const u = report.unextractable;
   const t = report.throughput;

@@ -71,10 +71,12 @@ export function SourcePicker({ disabled }: { disabled: boolean }) {
                 <option value="">choose…</option>
                 {checkpoints.map((c) => (
                   <option key={c.runId} value={c.runId}>
-                    {c.name} · step {c.lastCheckpointStep}
+                    {c.name} · {c.state} · checkpoint at step {c.lastCheckpointStep} of {c.total}
+                    {c.savedAt ? ` · ${c.savedAt.slice(0, 16).replace('T', ' ')}` : ''}
                   </option>
                 ))}
-              </select>
+              </select>{' '}
+              <span className="muted">the run’s latest checkpoint (the Train panel keeps one per run)</span>
             </label>
           ))}
         {source === 'file' && (

@@ -3,6 +3,8 @@
 // curriculum and augmentation switches with links to their panels, and evaluation. Each field says what it does
 // and its default. Locked while a run is in flight: a running run keeps the config it started with.
 import { LOSS_TYPES, SCALE_REWARDS, type LossType, type ScaleRewards } from '../../../rl/config.ts';
+import type { AugmentApplyTo } from '../../../augment/config.ts';
+import { useAugmentStore } from '../../../store/augment.ts';
 import { useDatasetsStore } from '../../../store/datasets.ts';
 import { autoRunName, defaultTrainForm, useTrainingStore, type TrainForm } from '../../../store/training.ts';
 import { useUiStore } from '../../../store/ui.ts';
@@ -30,6 +32,9 @@ export function ConfigCard({ locked }: { locked: boolean }) {
   const browsed = useDatasetsStore((s) => s.browser.datasetId);
   const { setForm, setGrpo, resetForm } = useTrainingStore.getState();
   const openPanel = useUiStore((s) => s.openPanel);
+  // GDQA's mode and K live in the Augmentation panel's config (the run takes them from there); shown here too.
+  const gdqa = useAugmentStore((s) => s.config);
+  const setGdqa = useAugmentStore((s) => s.setConfig);
   const g = form.grpo;
   const browsedName = datasets.find((d) => d.id === browsed)?.name ?? datasets[0]?.name;
 
@@ -178,6 +183,31 @@ export function ConfigCard({ locked }: { locked: boolean }) {
                 settings
               </button>
             }
+          />
+          <SelectField<AugmentApplyTo>
+            label="GDQA applies to"
+            value={gdqa.applyTo}
+            options={[
+              { value: 'zero-variance', text: 'zero-variance questions' },
+              { value: 'all', text: 'every question' },
+            ]}
+            disabled={!form.augmentOn}
+            onChange={(v) => setGdqa({ applyTo: v })}
+            help="zero-variance: only questions whose last group had all-equal rewards (a first visit is not augmented); every: all groups."
+            def="zero-variance questions"
+            testId="train-augment-apply"
+          />
+          <NumberField
+            label="GDQA variants K"
+            value={gdqa.variants}
+            min={1}
+            max={64}
+            step={1}
+            disabled={!form.augmentOn}
+            onChange={(v) => setGdqa({ variants: Math.round(v) })}
+            help={`Variants per augmented group; the G = ${g.groupSize} rollouts are split across them. Operators and templates: settings.`}
+            def="4"
+            testId="train-augment-k"
           />
         </div>
 

@@ -1,0 +1,163 @@
+// One GRPO training from a checked TrainRunConfig, shared by `lab train` and `lab ablation`: in Node (the run
+// loop of rl/trainer/run-loop.ts on the CpuBackend or Dawn) or in the engine worker of the built app in
+// headless Chromium. A session keeps one runtime open so an ablation does not start a browser per run.
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { UsageError } from './command.ts';
+import { generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
+import { checkpointInit, pretrainedPath, scratchInit } from '../src/rl/trainer/init.ts';
+import type { TrainRunConfig } from '../src/rl/trainer/run-config.ts';
+import { TrainingRun } from '../src/rl/trainer/run-loop.ts';
+import type { TrainerData } from '../src/rl/trainer/trainer.ts';
+import type { Backend } from '../src/tensor/backend.ts';
+import { CpuBackend } from '../src/tensor/cpu-backend.ts';
+import type { TrainOutcome, TrainProgress } from '../src/worker/train-protocol.ts';
+
+/** Where a run trains: 'node' imports the engine here, 'browser' drives the built app's worker. */
+export type TrainRuntime = 'node' | 'browser';
+export const TRAIN_RUNTIMES: readonly TrainRuntime[] = ['node', 'browser'];
+
+/** Accuracy of one evaluation, as `lab train` writes it. */
+export interface EvalSummary {
+  accuracy: number;
+  questions: number;
+}
+
+/** What one finished training gave. */
+export interface TrainingResult {
+  config: TrainRunConfig;
+  /** 'browser worker', or 'node <backend name>'. */
+  runtime: string;
+  /** One flat metric row per GRPO step (flattenStepMetrics). */
+  metrics: Record<string, number>[];
+  evalBefore: EvalSummary | null;
+  evalAfter: EvalSummary | null;
+  /** GRPO steps done. */
+  step: number;
+  /** Wall time of the run, ms (building the policy and both evaluations included). */
+  wallMs: number;
+}
+
+/** Where a run's progress lines go (stdout for `lab train`, prefixed ones for `lab ablation`). */
+export type LineSink = (line: string) => void;
+
+export interface TrainingSession {
+  train(config: TrainRunConfig, log: LineSink): Promise<TrainingResult>;
+}
+
+/** The line `lab train` prints for one progress event; null for events it does not print. */
+export function progressLine(p: TrainProgress): string | null {
+  switch (p.kind) {
+    case 'phase':
+      return `[${p.phase}] ${p.message}`;
+    case 'eval':
+      return `eval ${p.when}: accuracy ${(100 * p.accuracy).toFixed(1)}% on ${p.questions} questions (${p.extracted} answers extracted)`;
+    case 'sft-step':
+      return `sft ${p.step + 1}/${p.total} loss ${p.metrics.loss.toFixed(4)} ${p.metrics.step_time.toFixed(1)} s`;
+    case 'step': {
+      const m = p.metrics;
+      const left = p.eta.stepsThisSession ? (p.eta.elapsedMs / p.eta.stepsThisSession) * p.eta.stepsLeft / 1000 : 0;
+      return `step ${p.step + 1}/${p.total} reward ${m.reward.toFixed(3)} acc ${(m.rewards.accuracy?.mean ?? 0).toFixed(3)} fmt ${(m.rewards.format?.mean ?? 0).toFixed(3)} ` +
+        `zero_std ${m.frac_reward_zero_std.toFixed(2)} kl ${m.kl.toFixed(4)} loss ${m.loss.toFixed(4)} grad_norm ${m.grad_norm.toFixed(3)} ` +
+        `len ${m['completions/mean_length'].toFixed(1)} ${m.step_time.toFixed(1)} s (eta ${left.toFixed(0)} s)`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A run that did not finish is a failure (exit 1), with the trainer's reason. */
+function finished(config: TrainRunConfig, runtime: string, rows: Record<string, number>[], outcome: TrainOutcome, wallMs: number): TrainingResult {
+  if (outcome.state !== 'finished') throw new Error(`training ${outcome.state}: ${outcome.message}`);
+  return {
+    config, runtime, metrics: rows, step: outcome.step, wallMs,
+    evalBefore: outcome.evalBefore && { accuracy: outcome.evalBefore.accuracy, questions: outcome.evalBefore.questions },
+    evalAfter: outcome.evalAfter && { accuracy: outcome.evalAfter.accuracy, questions: outcome.evalAfter.questions },
+  };
+}
+
+async function makeBackend(kind: TrainRunConfig['backend']): Promise<Backend> {
+  if (kind !== 'webgpu') return new CpuBackend();
+  const { nodeGpuDevice } = await import('../src/test/node-gpu.ts');
+  const { WebGpuBackend } = await import('../src/tensor/webgpu-backend.ts');
+  return new WebGpuBackend(await nodeGpuDevice());
+}
+
+/** Node: AnatomySynth generated once per session, one backend per run (a run's tensors die with it). */
+function nodeSession(): TrainingSession {
+  let synth: ReturnType<typeof generateAnatomySynth> | null = null;
+  return {
+    async train(config, log) {
+      synth ??= generateAnatomySynth({ imageSize: 64 });
+      const s = synth;
+      const data: TrainerData = { records: s.records, image: (ref: string) => s.images.get(ref) ?? null };
+      let init;
+      if (config.init.kind === 'pretrained') {
+        const path = new URL(`../public/${pretrainedPath(config.preset)}`, import.meta.url);
+        let bytes: Uint8Array;
+        try {
+          bytes = readFileSync(path);
+        } catch {
+          throw new UsageError(`no pretrained ${config.preset} policy at public/${pretrainedPath(config.preset)}; run npm run pretrain -- --preset ${config.preset}, or pass --init scratch`);
+        }
+        init = checkpointInit(bytes, `public/${pretrainedPath(config.preset)}`);
+      } else {
+        init = scratchInit(config.preset, s.records, config.grpo.seed);
+      }
+      const backend = await makeBackend(config.backend);
+      console.error(`train: ${config.preset} from ${config.init.kind} on AnatomySynth (${s.records.length} questions), ${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
+      const run = new TrainingRun('cli', { backend, data, store: null, progress: (p) => {
+        const line = progressLine(p);
+        if (line) log(line);
+      } });
+      const t0 = performance.now();
+      try {
+        const outcome = await run.run({ kind: 'fresh', config, init });
+        return finished(config, `node ${backend.name}`, run.history().rows, outcome, performance.now() - t0);
+      } finally {
+        run.dispose();
+      }
+    },
+  };
+}
+
+/** Browser: one page; the progress callback is exposed once and routed to the run in flight. */
+function browserSession(page: Page): TrainingSession {
+  let sink: ((p: TrainProgress) => void) | null = null;
+  let exposed: Promise<unknown> | null = null;
+  return {
+    async train(config, log) {
+      exposed ??= page.exposeFunction('labTrainProgress', (p: TrainProgress) => sink?.(p));
+      await exposed;
+      const rows: Record<string, number>[] = [];
+      sink = (p) => {
+        if (p.kind === 'step') rows.push(p.row);
+        const line = progressLine(p);
+        if (line) log(line);
+      };
+      const json = { ...config, datasetId: 'demo', backend: 'auto' } as unknown as Record<string, unknown>;
+      const t0 = performance.now();
+      try {
+        const outcome = await page.evaluate(
+          (cfg) => window.labAutomation!.train(cfg, (p) => (window as unknown as { labTrainProgress: (p: unknown) => void }).labTrainProgress(p)),
+          json,
+        );
+        return finished(config, 'browser worker', rows, outcome, performance.now() - t0);
+      } finally {
+        sink = null;
+      }
+    },
+  };
+}
+
+/** Runs `fn` with a training session of the given runtime; a browser session closes Chromium and the server after. */
+export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session: TrainingSession) => Promise<T>): Promise<T> {
+  if (runtime === 'node') return fn(nodeSession());
+  const { withLabPage } = await import('./harness.ts');
+  return withLabPage(({ page }) => fn(browserSession(page)), (line) => console.error(line));
+}
+
+/** One training, as `lab train` runs it; progress lines go to `log` (stdout by default). */
+export function runTraining(config: TrainRunConfig, runtime: TrainRuntime, log: LineSink = (line) => console.log(line)): Promise<TrainingResult> {
+  return withTrainingSession(runtime, (session) => session.train(config, log));
+}
