@@ -34,7 +34,9 @@ export function LineChart({ title, series, width = 420, height = 200, xLabel = '
   const innerH = height - PAD.top - PAD.bottom;
   const sx = (x: number) => PAD.left + ((x - x0) / (x1 - x0 || 1)) * innerW;
   const sy = (y: number) => PAD.top + innerH - ((y - y0) / (y1 - y0 || 1)) * innerH;
-  const xTicks = niceTicks(x0, x1, 5);
+  // Steps are whole numbers: a short run must not get ticks at 1.5.
+  const integerX = useMemo(() => series.every((s) => s.points.every((p) => Number.isInteger(p[0]))), [series]);
+  const xTicks = niceTicks(x0, x1, 5, integerX ? 1 : 0);
   const yTicks = niceTicks(y0, y1, 4);
   const empty = series.every((s) => s.points.length === 0);
 

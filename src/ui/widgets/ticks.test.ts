@@ -20,3 +20,11 @@ describe('formatTick', () => {
     expect(formatTick(NaN)).toBe('—');
   });
 });
+
+describe('niceTicks with a minimum step', () => {
+  it('keeps an axis of steps on whole numbers for short runs', () => {
+    expect(niceTicks(1, 3, 5)).toEqual([1, 1.5, 2, 2.5, 3]);
+    expect(niceTicks(1, 3, 5, 1)).toEqual([1, 2, 3]);
+    expect(niceTicks(0, 100, 5, 1)).toEqual([0, 20, 40, 60, 80, 100]);
+  });
+});

@@ -1,8 +1,9 @@
 // Axis ticks at round numbers (1, 2, 5 x 10^k), shared by the charts.
 
-export function niceTicks(lo: number, hi: number, count: number): number[] {
+/** Round ticks from lo to hi, about `count` of them; `minStep` 1 keeps an axis of steps on whole numbers. */
+export function niceTicks(lo: number, hi: number, count: number, minStep = 0): number[] {
   if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, count);
+  const raw = Math.max((hi - lo) / Math.max(1, count), minStep);
   const mag = 10 ** Math.floor(Math.log10(raw));
   // The round step closest to the raw one on a log scale keeps the tick count near `count`.
   const step = [1, 2, 5, 10]
