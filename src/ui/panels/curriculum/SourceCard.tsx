@@ -1,7 +1,8 @@
 // Where answer similarity comes from (the built-in lexicon, the policy's own token embeddings, or a dropped ONNX
 // text-embedding model with its tokenizer.json), the S(q) formula, the dataset analysed and the seed. The
 // worker holds the policy and the ONNX model; this card only shows what it holds and hands it dropped files.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
+import { FileDrop } from '../../widgets/FileDrop.tsx';
 import { SIMILARITY_FORMULA } from '../../../curriculum/difficulty.ts';
 import { useCurriculumStore } from '../../../store/curriculum.ts';
 import { useDatasetsStore } from '../../../store/datasets.ts';
@@ -27,44 +28,21 @@ function OnnxDrop() {
   const status = useCurriculumStore((s) => s.onnxStatus);
   const error = useCurriculumStore((s) => s.onnxError);
   const similarity = useCurriculumStore((s) => s.config.similarity);
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const m = sources?.onnx;
   const stale = similarity.startsWith('onnx:') && m?.id !== similarity;
   return (
-    <div
-      className={`dropzone${over ? ' over' : ''}`}
-      style={{ padding: '10px 12px', textAlign: 'left', marginTop: 6 }}
-      data-testid="cur-onnx-drop"
-      onDragOver={(e) => {
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        void loadOnnx([...e.dataTransfer.files]);
-      }}
+    <FileDrop
+      className="dropzone cur-onnx-drop"
+      testId="cur-onnx-drop"
+      inputTestId="cur-onnx-input"
+      label={<>Drop <code>model.onnx</code> + <code>tokenizer.json</code> here, or</>}
+      button="Choose the two files…"
+      accept=".onnx,.json"
+      multiple
+      busy={status === 'loading'}
+      busyText="Reading the model…"
+      onFiles={(files) => void loadOnnx(files)}
     >
-      <div className="row" style={{ alignItems: 'center', gap: 8 }}>
-        <span>Drop <code>model.onnx</code> + <code>tokenizer.json</code> here, or</span>
-        <button onClick={() => input.current?.click()} disabled={status === 'loading'}>Choose the two files…</button>
-        {status === 'loading' && <span className="muted">Reading the model…</span>}
-      </div>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        hidden
-        accept=".onnx,.json"
-        data-testid="cur-onnx-input"
-        onChange={(e) => {
-          if (e.target.files?.length) void loadOnnx([...e.target.files]);
-          e.target.value = '';
-        }}
-      />
       {m && (
         <p className="cur-note" data-testid="cur-onnx-info">
           Loaded <b>{m.name}</b> ({m.modelFile} + {m.tokenizerFile}): {m.dim}-d embeddings, vocabulary of {m.vocabSize.toLocaleString()} tokens,{' '}
@@ -86,7 +64,7 @@ function OnnxDrop() {
           {error}
         </p>
       )}
-    </div>
+    </FileDrop>
   );
 }
 

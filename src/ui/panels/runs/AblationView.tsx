@@ -1,7 +1,8 @@
 // The Runs panel's Ablation card: GRPO, GRPO+ASCL, GRPO+GDQA and GRPO+both side by side, either from an imported
 // `lab ablation` JSON file (validated, kept in IndexedDB) or from the training runs kept in this browser, grouped
 // into comparable sets (same dataset, preset and GRPO steps) with the method read from each run's config.
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { FileDrop } from '../../widgets/FileDrop.tsx';
 import { ablationFromRunRecords } from '../../../runs/ablation.ts';
 import { useRunsStore } from '../../../store/runs.ts';
 import { AblationCharts, AblationTable } from './AblationCharts.tsx';
@@ -45,43 +46,20 @@ export function AblationView() {
 function AblationImport({ onImported }: { onImported: () => void }) {
   const report = useRunsStore((s) => s.ablationImport);
   const importAblation = useRunsStore((s) => s.importAblation);
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const take = async (files: File[]) => {
     for (const f of files) await importAblation(f);
     if (useRunsStore.getState().ablationImport?.ok) onImported();
   };
   return (
     <>
-      <div
-        className={`runs-drop${over ? ' over' : ''}`}
-        data-testid="ablation-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          void take([...e.dataTransfer.files]);
-        }}
-      >
-        <span>Drop a <code>lab ablation --json</code> file here, or</span>
-        <button onClick={() => input.current?.click()}>Choose ablation JSON…</button>
-        <input
-          ref={input}
-          type="file"
-          accept=".json,application/json"
-          hidden
-          data-testid="ablation-import-input"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
-            void take(files);
-          }}
-        />
-      </div>
+      <FileDrop
+        testId="ablation-drop"
+        inputTestId="ablation-import-input"
+        label={<>Drop a <code>lab ablation --json</code> file here, or</>}
+        button="Choose ablation JSON…"
+        accept=".json,application/json"
+        onFiles={(files) => void take(files)}
+      />
       {report && (
         <div className={`runs-import-report ${report.ok ? 'ok' : 'error'}`} style={{ marginTop: 8 }} data-testid="ablation-import-report" role={report.ok ? 'status' : 'alert'}>
           {report.message}

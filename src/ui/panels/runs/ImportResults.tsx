@@ -1,7 +1,8 @@
 // "Import results": metrics logs from the cluster trainers (verl/EasyR1 console or JSONL, TRL trainer_state.json,
 // W&B/Trackio CSV), dropped or picked, become runs in the list with the lab's metric names, ticked for comparison
 // and shareable like any run. The export's manifest.json, dropped beside a log, ties it back to its lab run.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
+import { FileDrop } from '../../widgets/FileDrop.tsx';
 import type { SourceTrainer } from '../../../recipe/import/metric-names.ts';
 import { useRecipeStore, type ResultsImportReport } from '../../../store/recipe.ts';
 
@@ -20,8 +21,6 @@ export function ImportResults() {
   const importing = useRecipeStore((s) => s.importing);
   const reports = useRecipeStore((s) => s.imports);
   const dismiss = useRecipeStore((s) => s.dismissImports);
-  const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const [trainer, setTrainer] = useState<SourceTrainer | ''>('');
   const take = (files: File[]) => {
     if (files.length > 0) void importResults(files, trainer || undefined);
@@ -33,51 +32,28 @@ export function ImportResults() {
         A run exported as a recipe and trained with EasyR1, verl or TRL comes back here as a run: its metric names are mapped to the lab&apos;s (TRL&apos;s), so its curves
         sit beside in-browser runs and it can be shared as a link. Drop the <code>manifest.json</code> of the export with the log to tie it to the lab run and dataset.
       </p>
-      <div
-        className={`runs-drop recipe-drop${over ? ' over' : ''}`}
-        data-testid="results-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          e.dataTransfer.dropEffect = 'copy';
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          take([...e.dataTransfer.files]);
-        }}
-      >
-        <span>
-          Drop metrics logs here: verl/EasyR1 console output or JSONL, TRL <code>trainer_state.json</code>, a W&amp;B or Trackio CSV; or
-        </span>
-        <button onClick={() => input.current?.click()} disabled={importing}>
-          Choose log files…
-        </button>
-        <label className="recipe-trainer">
-          <span className="muted">metric names</span>
-          <select value={trainer} onChange={(e) => setTrainer(e.target.value as SourceTrainer | '')} aria-label="metric names of">
-            <option value="">recognise</option>
-            <option value="verl">verl</option>
-            <option value="easyr1">EasyR1</option>
-            <option value="trl">TRL</option>
-          </select>
-        </label>
-        {importing && <span className="muted">reading…</span>}
-        <input
-          ref={input}
-          type="file"
-          accept=".json,.jsonl,.log,.txt,.csv,application/json,text/plain,text/csv"
-          multiple
-          hidden
-          data-testid="results-import-input"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
-            take(files);
-          }}
-        />
-      </div>
+      <FileDrop
+        className="runs-drop recipe-drop"
+        testId="results-drop"
+        inputTestId="results-import-input"
+        label={<>Drop metrics logs here: verl/EasyR1 console output or JSONL, TRL <code>trainer_state.json</code>, a W&amp;B or Trackio CSV; or</>}
+        button="Choose log files…"
+        accept=".json,.jsonl,.log,.txt,.csv,application/json,text/plain,text/csv"
+        multiple
+        busy={importing}
+        onFiles={take}
+        extra={
+          <label className="recipe-trainer">
+            <span className="muted">metric names</span>
+            <select value={trainer} onChange={(e) => setTrainer(e.target.value as SourceTrainer | '')} aria-label="metric names of">
+              <option value="">recognise</option>
+              <option value="verl">verl</option>
+              <option value="easyr1">EasyR1</option>
+              <option value="trl">TRL</option>
+            </select>
+          </label>
+        }
+      />
       {reports.length > 0 && (
         <div className="runs-import-reports" data-testid="results-reports" aria-live="polite">
           {reports.map((r, i) => (
