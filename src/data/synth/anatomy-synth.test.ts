@@ -113,6 +113,16 @@ describe('AnatomySynth', () => {
     expect(Math.abs(test - splitOf.size * DEFAULT_SYNTH_CONFIG.testFraction)).toBeLessThan(20);
   });
 
+  it('a bigger set with the same seed extends the demo: same first records, its test images never in the train split', () => {
+    // The pretrained default trains on 16,000 questions of seed 1 and is evaluated on the demo's test split.
+    const demo = generateAnatomySynth({ imageSize: 16 });
+    const big = generateAnatomySynth({ imageSize: 16, questions: 8000 });
+    expect(big.records.slice(0, demo.records.length)).toEqual(demo.records);
+    const demoTest = new Set(demo.records.filter((r) => r.split === 'test').map((r) => r.image));
+    expect(demoTest.size).toBeGreaterThan(50);
+    expect(big.records.filter((r) => r.split !== 'test' && demoTest.has(r.image))).toEqual([]);
+  });
+
   it('uses the SGG-VQA templates and all three types and styles', () => {
     const d = generateAnatomySynth({ seed: 5, questions: 600, imageSize: 16 });
     for (const r of d.records) expect(sggQuestionType(r.question), r.question).toBe(r.questionType);
