@@ -29,6 +29,22 @@ const REASON_TEXT: Record<ShownGroup['reason'], string> = {
   'first-visit': 'not augmented: first visit',
 };
 
+/** How a variant was made: its operators as badges, then its image transforms in words. */
+export function VariantMaking({ operators, transforms }: { operators: readonly string[]; transforms: readonly ImageTransform[] }) {
+  return (
+    <>
+      <div className="aug-ops-used">
+        {operators.map((o) => (
+          <span key={o} className="badge on">
+            {o}
+          </span>
+        ))}
+      </div>
+      <div className="aug-transforms muted">{transforms.length ? transforms.map(transformText).join(' · ') : 'image as stored'}</div>
+    </>
+  );
+}
+
 export function GroupPreview() {
   const selection = useAugmentStore((s) => s.selection);
   const setSelection = useAugmentStore((s) => s.setSelection);
@@ -96,14 +112,7 @@ function VariantView({ v }: { v: ShownVariant }) {
       ) : (
         <div className="aug-img aug-noimg muted">no stored image</div>
       )}
-      <div className="aug-ops-used">
-        {v.operators.map((o) => (
-          <span key={o} className="badge on">
-            {o}
-          </span>
-        ))}
-      </div>
-      <div className="aug-transforms muted">{v.imageTransforms.length ? v.imageTransforms.map(transformText).join(' · ') : 'image as stored'}</div>
+      <VariantMaking operators={v.operators} transforms={v.imageTransforms} />
       <p className="aug-question">{v.question}</p>
       <OptionList options={v.options} goldIndex={v.goldIndex} testId="aug-options" />
     </article>

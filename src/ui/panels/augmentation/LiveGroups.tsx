@@ -11,7 +11,7 @@ import { useTrainingStore } from '../../../store/training.ts';
 import { useUiStore } from '../../../store/ui.ts';
 import type { InspectorCompletion, InspectorGroup } from '../../../worker/train-protocol.ts';
 import { OptionList } from '../curriculum/fields.tsx';
-import { transformText } from './GroupPreview.tsx';
+import { VariantMaking } from './GroupPreview.tsx';
 import { TransformedImage } from './TransformedImage.tsx';
 
 const REASON_TEXT: Record<string, string> = {
@@ -192,14 +192,7 @@ function LiveVariantView({ v, thumb, hasImage, rollouts }: { v: LiveVariant; thu
         </span>
       </header>
       <TransformedImage src={thumb} transforms={transforms} alt={`variant ${v.index} image`} missing={hasImage ? 'loading image…' : 'no image'} />
-      <div className="aug-ops-used">
-        {v.operators.map((o) => (
-          <span key={o} className="badge on">
-            {o}
-          </span>
-        ))}
-      </div>
-      <div className="aug-transforms muted">{transforms.length ? transforms.map(transformText).join(' · ') : 'image as stored'}</div>
+      <VariantMaking operators={v.operators} transforms={transforms} />
       <p className="aug-question">{v.question}</p>
       <OptionList options={v.options} goldIndex={v.goldIndex} testId="aug-live-options" />
       <ol className="aug-live-rollouts" style={{ listStyle: 'none', margin: '8px 0 0', padding: 0 }}>
