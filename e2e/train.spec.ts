@@ -77,7 +77,9 @@ test('a micro run from scratch: steps and charts move, a reload resumes from the
   const notice = (await page.getByTestId('train-notice').textContent()) ?? '';
   const resumedFrom = Number(/checkpoint at step (\d+)/.exec(notice)?.[1]);
   expect(resumedFrom).toBeGreaterThanOrEqual(2);
-  expect(resumedFrom).toBeLessThanOrEqual(before);
+  // The worker trains on between reading the counter and the reload taking effect: one more checkpoint (every 2
+  // steps) can land in that window, never more (a step takes seconds here).
+  expect(resumedFrom).toBeLessThanOrEqual(before + 2);
   await expect(run).toHaveAttribute('data-status', 'running');
   // Never from 0: the counter starts at the checkpoint and the curves from before the reload are back.
   expect(await stepDone(page)).toBeGreaterThanOrEqual(resumedFrom);
