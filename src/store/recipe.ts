@@ -14,6 +14,7 @@ import type { EngineClient } from '../worker/client.ts';
 import type { DataJobProgress, RecipeExportResult } from '../worker/protocol.ts';
 import { engine } from './engine.ts';
 import { useRunsStore, type TextFile } from './runs.ts';
+import { downloadFile } from '../ui/widgets/download.ts';
 
 /** What the user chose for one export. */
 export interface RecipeChoice {
@@ -84,18 +85,9 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 const TARGET_LABELS: Record<TargetId, string> = { easyr1: 'EasyR1', verl: 'verl', trl: 'TRL' };
 export const targetLabel = (t: TargetId): string => TARGET_LABELS[t];
 
-/** Saves bytes as a file from the page: a Blob URL behind an <a download>, revoked once the click is taken. */
+/** Saves the export zip from the page. */
 export function downloadBytes(fileName: string, bytes: Uint8Array, mimeType = 'application/zip'): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Revoking in the same task can cancel the download in some browsers; the next task is late enough.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadFile(fileName, bytes, mimeType);
 }
 
 /** A JSON manifest.json of a recipe export, recognised by content (null when the text is anything else). */

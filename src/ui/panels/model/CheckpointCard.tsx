@@ -5,7 +5,7 @@ import { MODEL_PRESETS, numImageTokens, type PresetName } from '../../../model/c
 import { useDatasetsStore } from '../../../store/datasets.ts';
 import { useModelStore } from '../../../store/model.ts';
 import { formatBytes, formatCount } from '../../widgets/format.ts';
-import { downloadBytes } from './download.ts';
+import { downloadFile } from '../../widgets/download.ts';
 
 const PRESETS = Object.keys(MODEL_PRESETS) as PresetName[];
 
@@ -34,7 +34,7 @@ export function CheckpointCard() {
 
   const save = async (format: 'onnx' | 'safetensors') => {
     const out = await exportAs(format);
-    if (out) downloadBytes(out.fileName, out.bytes);
+    if (out) downloadFile(out.fileName, out.bytes, 'application/octet-stream');
   };
 
   return (

@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { evalTablesCsv, exportRunsJson, metricsCsv } from '../../../runs/export.ts';
 import { useRunsStore } from '../../../store/runs.ts';
-import { downloadText, fileStamp } from './download.ts';
+import { downloadFile, fileStamp } from '../../widgets/download.ts';
 import { RunComparison } from './RunComparison.tsx';
 
 export function ComparePane() {
@@ -27,10 +27,10 @@ export function ComparePane() {
         <h2>{chosen.length === 1 ? 'One run' : `Comparing ${chosen.length} runs`}</h2>
         <span className="runs-spacer" />
         <span className="muted">Export the selection:</span>
-        <button onClick={() => downloadText(`${name}-${stamp()}.json`, exportRunsJson(chosen), 'application/json')}>JSON</button>
-        <button onClick={() => downloadText(`${name}-metrics-long-${stamp()}.csv`, metricsCsv(chosen, 'long'), 'text/csv')}>Metrics CSV (long)</button>
-        <button onClick={() => downloadText(`${name}-metrics-wide-${stamp()}.csv`, metricsCsv(chosen, 'wide'), 'text/csv')}>Metrics CSV (wide)</button>
-        <button onClick={() => downloadText(`${name}-eval-tables-${stamp()}.csv`, evalTablesCsv(chosen), 'text/csv')} disabled={chosen.every((r) => r.evals.length === 0)}>
+        <button onClick={() => downloadFile(`${name}-${stamp()}.json`, exportRunsJson(chosen), 'application/json')}>JSON</button>
+        <button onClick={() => downloadFile(`${name}-metrics-long-${stamp()}.csv`, metricsCsv(chosen, 'long'), 'text/csv')}>Metrics CSV (long)</button>
+        <button onClick={() => downloadFile(`${name}-metrics-wide-${stamp()}.csv`, metricsCsv(chosen, 'wide'), 'text/csv')}>Metrics CSV (wide)</button>
+        <button onClick={() => downloadFile(`${name}-eval-tables-${stamp()}.csv`, evalTablesCsv(chosen), 'text/csv')} disabled={chosen.every((r) => r.evals.length === 0)}>
           Evaluation CSV
         </button>
       </div>

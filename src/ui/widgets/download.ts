@@ -1,8 +1,9 @@
-// Saving text as a file from the page: a Blob behind a temporary object URL and an <a download>, with the
-// URL revoked once the browser has taken the click (nothing is uploaded anywhere).
+// Saving text or bytes as a file from the page: a Blob behind a temporary object URL and an <a download>, with
+// the URL revoked once the browser has taken the click. Nothing is uploaded anywhere.
 
-export function downloadText(fileName: string, text: string, mimeType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+export function downloadFile(fileName: string, data: string | Uint8Array, mimeType: string): void {
+  const part = typeof data === 'string' ? data : (data as Uint8Array<ArrayBuffer>);
+  const url = URL.createObjectURL(new Blob([part], { type: mimeType }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
