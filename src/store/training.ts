@@ -187,6 +187,23 @@ export const MAX_CLIENT_RECOVERIES = 3;
 const RECOVERY_DELAY_MS = 500;
 
 const EMPTY_HISTORY: MetricHistory = { points: [], loggedPoints: 0, method: 'none' };
+
+/** Everything a run shows, as it is before any run (and again when a new one starts). */
+const NO_RUN_YET = {
+  history: EMPTY_HISTORY,
+  sftHistory: EMPTY_HISTORY,
+  inspector: [],
+  inspectorStep: 0,
+  recentInspector: [],
+  thumbs: {},
+  evalBefore: null,
+  evalAfter: null,
+  checkpointStep: 0,
+  outcome: null,
+  error: null,
+  notice: null,
+  savedRunId: null,
+} satisfies Partial<TrainState>;
 /** Steps of inspector groups kept for stepping back; a few MB at most with G = 8 and 4 groups. */
 export const RECENT_INSPECTOR_STEPS = 20;
 const NO_PROGRESS: StepProgress = { done: 0, total: 0, eta: null, receivedAt: 0 };
@@ -465,19 +482,7 @@ export function createTrainingStore(overrides: Partial<TrainingDeps> = {}) {
         phaseMessage: 'Loading the dataset and the policy…',
         grpo: { ...NO_PROGRESS, total: config.grpo.steps },
         sft: { ...NO_PROGRESS, total: config.grpo.sft.steps },
-        history: EMPTY_HISTORY,
-        sftHistory: EMPTY_HISTORY,
-        inspector: [],
-        inspectorStep: 0,
-        recentInspector: [],
-        thumbs: {},
-        evalBefore: null,
-        evalAfter: null,
-        checkpointStep: 0,
-        outcome: null,
-        error: null,
-        notice: null,
-        savedRunId: null,
+        ...NO_RUN_YET,
       });
     };
 
@@ -512,21 +517,9 @@ export function createTrainingStore(overrides: Partial<TrainingDeps> = {}) {
       phaseMessage: '',
       grpo: NO_PROGRESS,
       sft: NO_PROGRESS,
-      history: EMPTY_HISTORY,
-      sftHistory: EMPTY_HISTORY,
-      inspector: [],
-      inspectorStep: 0,
-      recentInspector: [],
-      thumbs: {},
-      evalBefore: null,
-      evalAfter: null,
-      checkpointStep: 0,
-      outcome: null,
-      error: null,
-      notice: null,
+      ...NO_RUN_YET,
       checkpoints: [],
       listError: null,
-      savedRunId: null,
 
       setForm: (patch) => saveForm({ ...get().form, ...patch }),
       setGrpo: (patch) => saveForm({ ...get().form, grpo: { ...get().form.grpo, ...patch } }),
