@@ -6,15 +6,20 @@
 //   tsx scripts/pretrain.ts [--steps 300] [--batch 16] [--lr 2e-3] [--seed 0] [--backend cpu|gpu] [--questions 2000] [--eval-every 0]
 //                           [--preset micro] [--eval 200] [--answer text|letter] [--out public/models/anatomysynth-<preset>.safetensors]
 //                           [--from <checkpoint.safetensors>]   (continue SFT from a checkpoint instead of fresh weights)
+//                           [--dtype F32|F16|BF16]              (how the weights are stored; F16 beyond micro, so a
+//                                                                tiny checkpoint stays under the repo's file limit)
+//                           [--state <file> --save-every 25]    (write the whole trainer state every N steps; a later
+//                                                                run with the same --state picks up exactly there)
 // --backend gpu runs on Dawn (the `webgpu` package) in Node; cpu on the CpuBackend (the reference, slower).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_SYNTH_CONFIG, generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
-import { writeCheckpoint } from '../src/model/safetensors.ts';
+import { writeCheckpoint, type FloatDtype } from '../src/model/safetensors.ts';
 import { checkpointInit, scratchInit } from '../src/rl/trainer/init.ts';
 import { restoreTrainRunConfig } from '../src/rl/trainer/run-config.ts';
-import { GrpoTrainer } from '../src/rl/trainer/trainer.ts';
+import { GrpoTrainer, type TrainerSnapshot } from '../src/rl/trainer/trainer.ts';
 import type { Backend } from '../src/tensor/backend.ts';
 import { CpuBackend } from '../src/tensor/cpu-backend.ts';
 
@@ -45,6 +50,8 @@ async function main(): Promise<void> {
   // The option text is easier for a small policy than the letter (no option matching to learn); both score.
   const answerForm = arg('answer', 'text') as 'text' | 'letter';
   const started = Date.now();
+  const dtype = arg('dtype', preset === 'micro' ? 'F32' : 'F16') as FloatDtype;
+  if (!['F32', 'F16', 'BF16'].includes(dtype)) throw new Error(`--dtype must be F32, F16 or BF16, got ${dtype}`);
 
   // More questions than the demo's 2,000 extend it: the same seed draws the demo's scenes first, so the demo's
   // test scenes stay test scenes and no demo test image is ever trained on (checked in anatomy-synth.test.ts).
@@ -60,7 +67,15 @@ async function main(): Promise<void> {
     grpo: { seed, steps: 0, maxCompletionLength: 24, sft: { steps, batchSize: batch, learningRate: lr, answerForm } },
   });
   const backend = await makeBackend(backendKind);
-  const trainer = GrpoTrainer.create(backend, config, data, init);
+  // A pretrain of the larger presets outlasts a working session, so it can stop and pick up from its whole state
+  // (weights, Adam moments, step): the schedule and the data order then continue as if it had never stopped.
+  const statePath = arg('state', '');
+  const saveEvery = Number(arg('save-every', '25'));
+  const resumed = statePath && existsSync(statePath);
+  const trainer = resumed
+    ? GrpoTrainer.restore(backend, deserialize(readFileSync(statePath)) as TrainerSnapshot, data)
+    : GrpoTrainer.create(backend, config, data, init);
+  if (resumed) console.log(`resumed from ${statePath} at SFT step ${trainer.sftStep}`);
   console.log(`pretrain: ${preset} (${trainer.policy.params.count()} parameters, vocabulary ${init.tokenizer.vocabSize}) on AnatomySynth: ${trainer.trainRecords.length} train / ${trainer.evalRecords.length} test questions, ${steps} SFT steps of ${batch}, lr ${lr}, ${backend.name}`);
   const before = await trainer.evaluate(Math.min(evalQuestions, 48));
   console.log(`before: greedy accuracy ${(100 * before.accuracy).toFixed(1)}% on ${before.questions} test questions`);
@@ -70,6 +85,11 @@ async function main(): Promise<void> {
     ema = Number.isNaN(ema) ? m.loss : 0.9 * ema + 0.1 * m.loss;
     if (m.step % 10 === 0 || trainer.phase !== 'sft') {
       console.log(`sft ${m.step + 1}/${steps} loss ${m.loss.toFixed(4)} (ema ${ema.toFixed(4)}) grad_norm ${m.grad_norm.toFixed(3)} lr ${m.learning_rate.toExponential(2)} ${m.step_time.toFixed(2)} s/step`);
+    }
+    if (statePath && saveEvery > 0 && (m.step + 1) % saveEvery === 0) {
+      // Written beside and renamed, so a kill mid-write never leaves a torn state.
+      writeFileSync(`${statePath}.tmp`, serialize(await trainer.snapshot()));
+      renameSync(`${statePath}.tmp`, statePath);
     }
     if (evalEvery > 0 && (m.step + 1) % evalEvery === 0 && trainer.phase === 'sft') {
       const mid = await trainer.evaluate(Math.min(evalQuestions, 100));
@@ -86,6 +106,7 @@ async function main(): Promise<void> {
     made: `npm run pretrain (scripts/pretrain.ts): SFT on the gold answer in <think>..</think> <answer>${answerForm === 'text' ? 'OPTION TEXT' : 'LETTER'}</answer> format`,
     dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions, imageSize: 64, trainQuestions: trainer.trainRecords.length, testQuestions: trainer.evalRecords.length },
     model: { preset, parameters: trainer.policy.params.count(), vocabSize: init.tokenizer.vocabSize, initSeed: seed },
+    storedAs: dtype,
     training: { steps, batchSize: batch, learningRate: lr, schedule: 'cosine to lr/10 after a 5% warmup', optimizer: 'AdamW (0.9, 0.999), clip 1.0', backend: backend.name },
     continuedFrom: previous ? { file: from.replace(/^.*\//, ''), training: previous.training } : null,
     finalLoss: last?.loss ?? null,
@@ -93,7 +114,7 @@ async function main(): Promise<void> {
     testAccuracy: { greedy: after.accuracy, questions: after.questions, extracted: after.extracted, chance: 0.25, beforeTraining: before.accuracy },
     wallSeconds: Math.round((Date.now() - started) / 1000),
   };
-  const bytes = writeCheckpoint(init.model, init.tokenizer, weights, { card: JSON.stringify(card) });
+  const bytes = writeCheckpoint(init.model, init.tokenizer, weights, { card: JSON.stringify(card) }, dtype);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, bytes);
   writeFileSync(out.replace(/\.safetensors$/, '.json'), `${JSON.stringify(card, null, 2)}\n`);

@@ -42,8 +42,8 @@ describe('safetensors format', () => {
     const { tensors, metadata } = decodeSafetensors(FIXTURE);
     expect(metadata).toEqual({ k: 'v' });
     expect([...tensors.keys()]).toEqual(['a', 'b']);
-    expect(tensors.get('a')).toEqual({ shape: [2], data: Float32Array.of(1, -2) });
-    expect(tensors.get('b')).toEqual({ shape: [1, 1], data: Float32Array.of(0.5) });
+    expect(tensors.get('a')).toEqual({ shape: [2], data: Float32Array.of(1, -2), dtype: 'F32' });
+    expect(tensors.get('b')).toEqual({ shape: [1, 1], data: Float32Array.of(0.5), dtype: 'F32' });
   });
 
   it('pads every header to a multiple of 8 with spaces and round-trips odd sizes', () => {
@@ -76,8 +76,9 @@ describe('safetensors format', () => {
       [fileWithHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12), /tensor 'b' \[4, 12\) overlaps tensor 'a' \[0, 8\)/],
       [fileWithHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8), /bytes \[0, 4\) of the data section belong to no tensor/],
       [fileWithHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 8), /data section is 8 bytes but the tensors cover 4/],
-      [fileWithHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8), /tensor 'a' has shape \[3\] \(12 bytes\) but data_offsets \[0, 8\] span 8 bytes/],
-      [fileWithHeader({ a: { dtype: 'F16', shape: [4], data_offsets: [0, 8] } }, 8), /tensor 'a' has dtype "F16"; only F32 is supported/],
+      [fileWithHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8), /tensor 'a' has shape \[3\] \(12 bytes of F32\) but data_offsets \[0, 8\] span 8 bytes/],
+      [fileWithHeader({ a: { dtype: 'I8', shape: [8], data_offsets: [0, 8] } }, 8), /tensor 'a' has dtype "I8"; only F32, F16 and BF16 are supported/],
+      [fileWithHeader({ a: { dtype: 'F16', shape: [4], data_offsets: [0, 16] } }, 16), /tensor 'a' has shape \[4\] \(8 bytes of F16\) but data_offsets \[0, 16\] span 16 bytes/],
       [fileWithHeader({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 8] } }, 8), /tensor 'a' has an invalid shape/],
       [fileWithHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, 8), /invalid data_offsets/],
       [fileWithHeader({ __metadata__: { k: 1 } }, 0), /'__metadata__.k' must be a string/],
@@ -119,6 +120,38 @@ describe('checkpoints', () => {
     expect(back.extra).toEqual({ step: '12' });
     expect([...back.weights.keys()]).toEqual(parameterShapes(config).map((p) => p.name));
     for (const [name, data] of weights) expect(back.weights.get(name)).toEqual(data);
+  });
+
+  it('stores F16 and BF16 at half the size and reads them back to the nearest half value', () => {
+    const weights = weightsFor(config);
+    for (const [dtype, ulp] of [['F16', 2 ** -11], ['BF16', 2 ** -8]] as const) {
+      const bytes = writeCheckpoint(config, tokenizer, weights, {}, dtype);
+      const values = [...weights.values()].reduce((a, w) => a + w.length, 0);
+      const headerBytes = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+      expect(bytes.length - 8 - headerBytes).toBe(values * 2);
+      const back = readCheckpoint(bytes, `run-${dtype}.safetensors`);
+      for (const [name, data] of weights) {
+        const got = back.weights.get(name)!;
+        for (let i = 0; i < data.length; i++) {
+          if (Math.abs(got[i] - data[i]) > Math.max(Math.abs(data[i]) * ulp, 2 ** -24)) throw new Error(`${dtype} ${name}[${i}]: ${data[i]} -> ${got[i]}`);
+        }
+      }
+      expect(decodeSafetensors(bytes).tensors.get(parameterShapes(config)[0].name)!.dtype).toBe(dtype);
+    }
+  });
+
+  it('reads a hand-built F16 and BF16 file', () => {
+    const header = '{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}';
+    const pad = (8 - (header.length % 8)) % 8;
+    const bytes = Uint8Array.from([
+      header.length + pad, 0, 0, 0, 0, 0, 0, 0,
+      ...Array.from(header + ' '.repeat(pad), (c) => c.charCodeAt(0)),
+      0x00, 0x3c, 0x00, 0xc0, // F16 1.0, -2.0
+      0x49, 0x40, // BF16 3.140625
+    ]);
+    const back = decodeSafetensors(bytes);
+    expect([...back.tensors.get('h')!.data]).toEqual([1, -2]);
+    expect([...back.tensors.get('b')!.data]).toEqual([3.140625]);
   });
 
   it('refuses a checkpoint whose tensors do not match its config, naming tensor and shapes', () => {

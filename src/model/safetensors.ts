@@ -1,7 +1,9 @@
 // Checkpoints in the safetensors format (the one Python's `safetensors` reads): an 8-byte little-endian header
-// length, a JSON header padded with spaces to a multiple of 8 as the reference writer does, then the raw F32
-// data. The model config and tokenizer ride in `__metadata__`; loading checks every tensor against the config.
+// length, a JSON header padded with spaces to a multiple of 8 as the reference writer does, then the raw data,
+// F32, F16 or BF16 (read into float32; the larger presets ship in F16 at half the size). The model config and
+// tokenizer ride in `__metadata__`; loading checks every tensor against the config.
 
+import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from './half-float.ts';
 import { parameterShapes, restoreModelConfig, type ModelConfig } from './config.ts';
 import { restoreTokenizer, type Tokenizer } from './tokenizer.ts';
 
@@ -9,16 +11,22 @@ import { restoreTokenizer, type Tokenizer } from './tokenizer.ts';
 const MAX_HEADER_BYTES = 100_000_000;
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
+/** The floating-point dtypes read and written; anything else in a file is refused by name. */
+export type FloatDtype = 'F32' | 'F16' | 'BF16';
+const DTYPE_BYTES: Record<FloatDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+
 export interface NamedTensor {
   name: string;
   shape: number[];
   /** Row-major float32 values; length = product(shape). */
   data: Float32Array;
+  /** How the values are stored; default F32. F16/BF16 round to nearest even. */
+  dtype?: FloatDtype;
 }
 
 export interface SafetensorsContents {
   /** Tensors in file order (by data offset). */
-  tensors: Map<string, { shape: number[]; data: Float32Array }>;
+  tensors: Map<string, { shape: number[]; data: Float32Array; dtype: FloatDtype }>;
   /** The `__metadata__` string map ({} when absent). */
   metadata: Record<string, string>;
 }
@@ -51,8 +59,10 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata?: Record<stri
     if (t.shape.some((d) => !Number.isInteger(d) || d < 0) || count !== t.data.length) {
       throw new Error(`safetensors: tensor '${t.name}' has ${t.data.length} values for shape [${t.shape.join(', ')}]`);
     }
-    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + count * 4] };
-    offset += count * 4;
+    const dtype = t.dtype ?? 'F32';
+    if (!(dtype in DTYPE_BYTES)) throw new Error(`safetensors: tensor '${t.name}' has unsupported dtype ${JSON.stringify(dtype)}`);
+    header[t.name] = { dtype, shape: t.shape, data_offsets: [offset, offset + count * DTYPE_BYTES[dtype]] };
+    offset += count * DTYPE_BYTES[dtype];
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const padded = json.length + ((8 - (json.length % 8)) % 8);
@@ -63,9 +73,15 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata?: Record<stri
   out.fill(0x20, 8 + json.length, 8 + padded); // spaces, as the reference implementation pads
   let at = 8 + padded;
   for (const t of tensors) {
-    if (LITTLE_ENDIAN_HOST) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + i * 4, t.data[i], true);
-    at += t.data.byteLength;
+    const dtype = t.dtype ?? 'F32';
+    if (dtype === 'F32') {
+      if (LITTLE_ENDIAN_HOST) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+      else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + i * 4, t.data[i], true);
+    } else {
+      const half = dtype === 'F16' ? f32ToF16Bits : f32ToBf16Bits;
+      for (let i = 0; i < t.data.length; i++) view.setUint16(at + i * 2, half(t.data[i]), true);
+    }
+    at += t.data.length * DTYPE_BYTES[dtype];
   }
   return out;
 }
@@ -102,13 +118,15 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors file'
 
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
-  const infos: { name: string; shape: number[]; begin: number; end: number }[] = [];
+  const infos: { name: string; shape: number[]; dtype: FloatDtype; begin: number; end: number }[] = [];
   for (const [name, raw] of Object.entries(entries)) {
     if (name === '__metadata__') continue;
     const where = `tensor '${name}'`;
     if (typeof raw !== 'object' || raw === null) fail(`${where} must be an object with dtype, shape and data_offsets`);
     const info = raw as Record<string, unknown>;
-    if (info.dtype !== 'F32') fail(`${where} has dtype ${JSON.stringify(info.dtype)}; only F32 is supported`);
+    if (typeof info.dtype !== 'string' || !(info.dtype in DTYPE_BYTES)) fail(`${where} has dtype ${JSON.stringify(info.dtype)}; only F32, F16 and BF16 are supported`);
+    const dtype = info.dtype as FloatDtype;
+    const size = DTYPE_BYTES[dtype];
     const shape = info.shape;
     if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`${where} has an invalid shape ${JSON.stringify(shape)}`);
     const offsets = info.data_offsets;
@@ -117,9 +135,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors file'
     }
     const [begin, end] = offsets as number[];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (end - begin !== count * 4) fail(`${where} has shape [${(shape as number[]).join(', ')}] (${count * 4} bytes) but data_offsets [${begin}, ${end}] span ${end - begin} bytes`);
+    if (end - begin !== count * size) fail(`${where} has shape [${(shape as number[]).join(', ')}] (${count * size} bytes of ${dtype}) but data_offsets [${begin}, ${end}] span ${end - begin} bytes`);
     if (end > dataLength) fail(`${where} data_offsets [${begin}, ${end}] run past the ${dataLength}-byte data section (file truncated?)`);
-    infos.push({ name, shape: shape as number[], begin, end });
+    infos.push({ name, shape: shape as number[], dtype, begin, end });
   }
 
   // Like the reference: tensors must tile the data section exactly, no overlaps, no holes.
@@ -133,18 +151,22 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors file'
   }
   if (expected !== dataLength) fail(`data section is ${dataLength} bytes but the tensors cover ${expected}`);
 
-  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  const tensors = new Map<string, { shape: number[]; data: Float32Array; dtype: FloatDtype }>();
   for (const t of infos) {
     const from = dataStart + t.begin;
     let data: Float32Array;
-    if (LITTLE_ENDIAN_HOST) {
+    if (t.dtype !== 'F32') {
+      const wide = t.dtype === 'F16' ? f16BitsToF32 : bf16BitsToF32;
+      data = new Float32Array((t.end - t.begin) / 2);
+      for (let i = 0; i < data.length; i++) data[i] = wide(view.getUint16(from + i * 2, true));
+    } else if (LITTLE_ENDIAN_HOST) {
       // Uint8Array.prototype.slice copies (aligned); a Node Buffer's own slice would be a view of its shared pool.
       data = new Float32Array(Uint8Array.prototype.slice.call(bytes, from, dataStart + t.end).buffer);
     } else {
       data = new Float32Array((t.end - t.begin) / 4);
       for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(from + i * 4, true);
     }
-    tensors.set(t.name, { shape: t.shape, data });
+    tensors.set(t.name, { shape: t.shape, data, dtype: t.dtype });
   }
   return { tensors, metadata };
 }
@@ -172,6 +194,7 @@ export function writeCheckpoint(
   tokenizer: Tokenizer,
   weights: Map<string, Float32Array>,
   extra: Record<string, string> = {},
+  dtype: FloatDtype = 'F32',
 ): Uint8Array {
   if (config.vocabSize !== tokenizer.vocabSize) {
     throw new SafetensorsError(`writeCheckpoint: config.vocabSize ${config.vocabSize} differs from the tokenizer's ${tokenizer.vocabSize}`);
@@ -187,7 +210,7 @@ export function writeCheckpoint(
     const count = p.shape.reduce((a, b) => a * b, 1);
     if (!data) throw new SafetensorsError(`writeCheckpoint: tensor '${p.name}' is missing (shape [${p.shape.join(', ')}])`);
     if (data.length !== count) throw new SafetensorsError(`writeCheckpoint: tensor '${p.name}' holds ${data.length} values, shape [${p.shape.join(', ')}] needs ${count}`);
-    tensors.push({ name: p.name, shape: p.shape, data });
+    tensors.push({ name: p.name, shape: p.shape, data, dtype });
   }
   for (const key of ['format', 'config', 'tokenizer']) {
     if (key in extra) throw new SafetensorsError(`writeCheckpoint: extra metadata may not use the reserved key '${key}'`);
