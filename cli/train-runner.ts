@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { UsageError } from './command.ts';
-import { generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
+import { DEFAULT_SYNTH_CONFIG, generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
 import { checkpointInit, pretrainedPath, scratchInit } from '../src/rl/trainer/init.ts';
 import type { TrainRunConfig } from '../src/rl/trainer/run-config.ts';
 import { TrainingRun } from '../src/rl/trainer/run-loop.ts';
@@ -84,11 +84,11 @@ async function makeBackend(kind: TrainRunConfig['backend']): Promise<Backend> {
 }
 
 /** Node: AnatomySynth generated once per session, one backend per run (a run's tensors die with it). */
-function nodeSession(): TrainingSession {
+function nodeSession(questions: number): TrainingSession {
   let synth: ReturnType<typeof generateAnatomySynth> | null = null;
   return {
     async train(config, log) {
-      synth ??= generateAnatomySynth({ imageSize: 64 });
+      synth ??= generateAnatomySynth({ imageSize: 64, questions });
       const s = synth;
       const data: TrainerData = { records: s.records, image: (ref: string) => s.images.get(ref) ?? null };
       let init;
@@ -122,7 +122,7 @@ function nodeSession(): TrainingSession {
 }
 
 /** Browser: one page; the progress callback is exposed once and routed to the run in flight. */
-function browserSession(page: Page): TrainingSession {
+function browserSession(page: Page, questions: number): TrainingSession {
   let sink: ((p: TrainProgress) => void) | null = null;
   let exposed: Promise<unknown> | null = null;
   return {
@@ -139,8 +139,8 @@ function browserSession(page: Page): TrainingSession {
       const t0 = performance.now();
       try {
         const outcome = await page.evaluate(
-          (cfg) => window.labAutomation!.train(cfg, (p) => (window as unknown as { labTrainProgress: (p: unknown) => void }).labTrainProgress(p)),
-          json,
+          ({ cfg, n }) => window.labAutomation!.train(cfg, (p) => (window as unknown as { labTrainProgress: (p: unknown) => void }).labTrainProgress(p), { demoQuestions: n }),
+          { cfg: json, n: questions },
         );
         return finished(config, 'browser worker', rows, outcome, performance.now() - t0);
       } finally {
@@ -150,14 +150,20 @@ function browserSession(page: Page): TrainingSession {
   };
 }
 
-/** Runs `fn` with a training session of the given runtime; a browser session closes Chromium and the server after. */
-export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session: TrainingSession) => Promise<T>): Promise<T> {
-  if (runtime === 'node') return fn(nodeSession());
+/**
+ * Runs `fn` with a training session of the given runtime; a browser session closes Chromium and the server after.
+ * `questions` sizes the demo: AnatomySynth seed 1 with that many questions (the demo's 2,000 by default). A larger
+ * one keeps the demo's scenes and split and adds more, so its test split gives a tighter accuracy.
+ */
+export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session: TrainingSession) => Promise<T>, questions = DEFAULT_SYNTH_CONFIG.questions): Promise<T> {
+  if (runtime === 'node') return fn(nodeSession(questions));
   const { withLabPage } = await import('./harness.ts');
-  return withLabPage(({ page }) => fn(browserSession(page)), (line) => console.error(line));
+  return withLabPage(({ page }) => fn(browserSession(page, questions)), (line) => console.error(line));
 }
 
 /** One training, as `lab train` runs it; progress lines go to `log` (stdout by default). */
-export function runTraining(config: TrainRunConfig, runtime: TrainRuntime, log: LineSink = (line) => console.log(line)): Promise<TrainingResult> {
-  return withTrainingSession(runtime, (session) => session.train(config, log));
+export function runTraining(
+  config: TrainRunConfig, runtime: TrainRuntime, log: LineSink = (line) => console.log(line), questions = DEFAULT_SYNTH_CONFIG.questions,
+): Promise<TrainingResult> {
+  return withTrainingSession(runtime, (session) => session.train(config, log), questions);
 }

@@ -7,7 +7,7 @@
 // group). Pure parts: src/runs/ablation.ts.
 import { intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
 import { withTrainingSession, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
-import { choice, trainConfig } from './train.ts';
+import { choice, demoQuestions, trainConfig } from './train.ts';
 import { CURRICULUM_MODES } from '../../src/curriculum/config.ts';
 import {
   ABLATION_FORMAT, ABLATION_VERSION, ablationPlan, DEFAULT_ABLATION_SETTINGS, inertFixes, summarizeAblation,
@@ -19,7 +19,7 @@ const USAGE =
   'usage: ablation --dataset demo --preset micro|tiny --steps N --seeds K (default 3) [--ascl reorder|redraw|both (default both)] ' +
   '[--gdqa zero-variance|all (default zero-variance)] ' +
   '[--init pretrained|scratch] [--backend cpu|gpu] [--batch B] [--group G] [--lr X] [--beta X] [--max-len L] [--sft N] ' +
-  '[--eval N] [--runtime node|browser] [--json f]\n' +
+  '[--eval N] [--questions N] [--runtime node|browser] [--json f]\n' +
   'Runs GRPO, GRPO+ASCL (curriculum, default mode both), GRPO+GDQA (augmentation, defaults) and GRPO+both for seeds ' +
   '0..K-1, each as `lab train --seed s` would (the test questions evaluated depend on the seed, the same for the four methods). accuracyStd is the sample std (n - 1, null for one seed); ' +
   'finalFracZeroStd is the mean over seeds of the mean frac_reward_zero_std over the last 10% of steps.';
@@ -67,6 +67,7 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}
 export const ablation: Command = async (args) => {
   if (args.options.has('help')) return { json: { usage: USAGE }, message: USAGE };
   const { base, seeds, settings, runtime } = ablationOptions(args);
+  const questions = demoQuestions(args);
   const plan = ablationPlan(base, seeds, settings);
   const runs: AblationRun[] = [];
   let runtimeName = runtime as string;
@@ -80,12 +81,12 @@ export const ablation: Command = async (args) => {
       runs.push(run);
       console.log(`${prefix} accuracy ${pct(run.evalBefore ?? null)} -> ${pct(run.evalAccuracy)} in ${(r.wallMs / 1000).toFixed(1)} s`);
     }
-  });
+  }, questions);
   const summary = summarizeAblation(runs);
   // The seed varies per run; the rest of GRPO is the same for all.
   const grpo = Object.fromEntries(Object.entries(base.grpo).filter(([k]) => k !== 'seed'));
   const config: JsonObject = JSON.parse(JSON.stringify({
-    dataset: base.datasetId, preset: base.preset, steps: base.grpo.steps, seeds, asclMode: settings.asclMode, gdqaApplyTo: settings.gdqaApplyTo, init: base.init.kind,
+    dataset: base.datasetId, questions, preset: base.preset, steps: base.grpo.steps, seeds, asclMode: settings.asclMode, gdqaApplyTo: settings.gdqaApplyTo, init: base.init.kind,
     backend: base.backend, eval: base.eval, grpo,
   })) as JsonObject;
   const notes = inertFixes(runs);

@@ -2,7 +2,8 @@
 // run from scratch prints its steps and writes the {config, metrics, evalBefore, evalAfter} JSON.
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../command.ts';
-import { train, trainConfig } from './train.ts';
+import { demoQuestions, train, trainConfig } from './train.ts';
+import { generateAnatomySynth } from '../../src/data/synth/anatomy-synth.ts';
 
 describe('lab train', () => {
   it('maps flags to the run config', () => {
@@ -17,6 +18,17 @@ describe('lab train', () => {
     expect(() => trainConfig(parseArgs(['--curriculum', 'sideways']))).toThrow(/--curriculum must be one of/);
     expect(() => trainConfig(parseArgs(['--dataset', '/some/path']))).toThrow(/demo/);
     expect(() => trainConfig(parseArgs(['--group', '1']))).toThrow(UsageError);
+    expect(() => demoQuestions(parseArgs(['--questions', '5']))).toThrow(/--questions/);
+  });
+
+  it('sizes the demo with --questions and evaluates on that set\'s test split', async () => {
+    const expectedTest = generateAnatomySynth({ questions: 600 }).records.filter((r) => r.split === 'test').length;
+    const r = await train(parseArgs(['--runtime', 'node', '--preset', 'micro', '--init', 'scratch', '--steps', '1', '--batch', '1', '--group', '2', '--eval', '100000', '--max-len', '4', '--questions', '600']));
+    const json = r.json as { evalBefore: { questions: number }; evalAfter: { questions: number }; dataset: { questions: number } };
+    expect(json.dataset.questions).toBe(600);
+    expect(json.evalBefore.questions).toBe(expectedTest);
+    expect(json.evalAfter.questions).toBe(expectedTest);
+    expect(expectedTest).not.toBe(generateAnatomySynth().records.filter((x) => x.split === 'test').length);
   });
 
   it('runs one micro step from scratch in Node and reports before/after accuracy', async () => {

@@ -170,7 +170,9 @@ export function dataHandlers(_ctx: HandlerContext, options: DataHandlerOptions =
       const dataset = generateAnatomySynth(config);
       throwIfCancelled(signal);
       progress({ phase: 'hashing and saving', done: 1, total, unit: 'steps' });
-      const meta: DatasetMeta = await storeSynthDataset(dataset, db);
+      // A demo of another size sits beside the default one, named so the Data panel tells them apart.
+      const name = config.questions === DEFAULT_SYNTH_CONFIG.questions ? undefined : `AnatomySynth (seed ${config.seed}, ${config.questions.toLocaleString('en-US')} questions)`;
+      const meta: DatasetMeta = await storeSynthDataset(dataset, db, name);
       progress({ phase: 'saved', done: 2, total, unit: 'steps' });
       return { created: true, meta, listing: await listing() };
     },
