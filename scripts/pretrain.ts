@@ -10,6 +10,8 @@
 //                                                                tiny checkpoint stays under the repo's file limit)
 //                           [--state <file> --save-every 25]    (write the whole trainer state every N steps; a later
 //                                                                run with the same --state picks up exactly there)
+//                           [--stop-after N]                    (with --state: stop after N steps of this run, state
+//                                                                saved, no checkpoint yet: a pretrain in instalments)
 // --backend gpu runs on Dawn (the `webgpu` package) in Node; cpu on the CpuBackend (the reference, slower).
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -71,6 +73,13 @@ async function main(): Promise<void> {
   // (weights, Adam moments, step): the schedule and the data order then continue as if it had never stopped.
   const statePath = arg('state', '');
   const saveEvery = Number(arg('save-every', '25'));
+  const stopAfter = Number(arg('stop-after', '0'));
+  if (stopAfter > 0 && !statePath) throw new Error('--stop-after needs --state <file> to keep what was done');
+  const saveState = async (): Promise<void> => {
+    // Written beside and renamed, so a kill mid-write never leaves a torn state.
+    writeFileSync(`${statePath}.tmp`, serialize(await trainer.snapshot()));
+    renameSync(`${statePath}.tmp`, statePath);
+  };
   const resumed = statePath && existsSync(statePath);
   const trainer = resumed
     ? GrpoTrainer.restore(backend, deserialize(readFileSync(statePath)) as TrainerSnapshot, data)
@@ -80,17 +89,21 @@ async function main(): Promise<void> {
   const before = await trainer.evaluate(Math.min(evalQuestions, 48));
   console.log(`before: greedy accuracy ${(100 * before.accuracy).toFixed(1)}% on ${before.questions} test questions`);
   let ema = NaN;
+  let stepsThisRun = 0;
   while (trainer.phase === 'sft') {
     const m = await trainer.sftStepOnce();
     ema = Number.isNaN(ema) ? m.loss : 0.9 * ema + 0.1 * m.loss;
     if (m.step % 10 === 0 || trainer.phase !== 'sft') {
       console.log(`sft ${m.step + 1}/${steps} loss ${m.loss.toFixed(4)} (ema ${ema.toFixed(4)}) grad_norm ${m.grad_norm.toFixed(3)} lr ${m.learning_rate.toExponential(2)} ${m.step_time.toFixed(2)} s/step`);
     }
-    if (statePath && saveEvery > 0 && (m.step + 1) % saveEvery === 0) {
-      // Written beside and renamed, so a kill mid-write never leaves a torn state.
-      writeFileSync(`${statePath}.tmp`, serialize(await trainer.snapshot()));
-      renameSync(`${statePath}.tmp`, statePath);
+    stepsThisRun++;
+    if (stopAfter > 0 && stepsThisRun >= stopAfter && trainer.phase === 'sft') {
+      await saveState();
+      console.log(`stopped after ${stepsThisRun} steps at SFT step ${trainer.sftStep} of ${steps}; state in ${statePath}`);
+      trainer.dispose();
+      return;
     }
+    if (statePath && saveEvery > 0 && (m.step + 1) % saveEvery === 0) await saveState();
     if (evalEvery > 0 && (m.step + 1) % evalEvery === 0 && trainer.phase === 'sft') {
       const mid = await trainer.evaluate(Math.min(evalQuestions, 100));
       console.log(`  step ${m.step + 1}: greedy accuracy ${(100 * mid.accuracy).toFixed(1)}% on ${mid.questions} test questions`);
