@@ -84,7 +84,7 @@ async function makeBackend(kind: TrainRunConfig['backend']): Promise<Backend> {
 }
 
 /** Node: AnatomySynth generated once per session, one backend per run (a run's tensors die with it). */
-function nodeSession(questions: number): TrainingSession {
+function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint }: SessionOptions): TrainingSession {
   let synth: ReturnType<typeof generateAnatomySynth> | null = null;
   return {
     async train(config, log) {
@@ -92,7 +92,15 @@ function nodeSession(questions: number): TrainingSession {
       const s = synth;
       const data: TrainerData = { records: s.records, image: (ref: string) => s.images.get(ref) ?? null };
       let init;
-      if (config.init.kind === 'pretrained') {
+      if (checkpoint) {
+        let bytes: Uint8Array;
+        try {
+          bytes = readFileSync(checkpoint);
+        } catch (err) {
+          throw new UsageError(`--checkpoint ${checkpoint}: ${(err as Error).message}`);
+        }
+        init = checkpointInit(bytes, checkpoint);
+      } else if (config.init.kind === 'pretrained') {
         const path = new URL(`../public/${pretrainedPath(config.preset)}`, import.meta.url);
         let bytes: Uint8Array;
         try {
@@ -150,20 +158,27 @@ function browserSession(page: Page, questions: number): TrainingSession {
   };
 }
 
-/**
- * Runs `fn` with a training session of the given runtime; a browser session closes Chromium and the server after.
- * `questions` sizes the demo: AnatomySynth seed 1 with that many questions (the demo's 2,000 by default). A larger
- * one keeps the demo's scenes and split and adds more, so its test split gives a tighter accuracy.
- */
-export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session: TrainingSession) => Promise<T>, questions = DEFAULT_SYNTH_CONFIG.questions): Promise<T> {
-  if (runtime === 'node') return fn(nodeSession(questions));
+export interface SessionOptions {
+  /**
+   * The size of the demo: AnatomySynth seed 1 with this many questions (the demo's 2,000 by default). A larger
+   * one keeps the demo's scenes and split and adds more, so its test split gives a tighter accuracy.
+   */
+  questions?: number;
+  /** Node only: start every run from this policy checkpoint (.safetensors) instead of the config's init. */
+  checkpoint?: string;
+}
+
+/** Runs `fn` with a training session of the given runtime; a browser session closes Chromium and the server after. */
+export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session: TrainingSession) => Promise<T>, options: SessionOptions = {}): Promise<T> {
+  if (runtime === 'node') return fn(nodeSession(options));
+  if (options.checkpoint) throw new UsageError('--checkpoint reads a file in Node: use it with --runtime node');
   const { withLabPage } = await import('./harness.ts');
-  return withLabPage(({ page }) => fn(browserSession(page, questions)), (line) => console.error(line));
+  return withLabPage(({ page }) => fn(browserSession(page, options.questions ?? DEFAULT_SYNTH_CONFIG.questions)), (line) => console.error(line));
 }
 
 /** One training, as `lab train` runs it; progress lines go to `log` (stdout by default). */
 export function runTraining(
-  config: TrainRunConfig, runtime: TrainRuntime, log: LineSink = (line) => console.log(line), questions = DEFAULT_SYNTH_CONFIG.questions,
+  config: TrainRunConfig, runtime: TrainRuntime, log: LineSink = (line) => console.log(line), options: SessionOptions = {},
 ): Promise<TrainingResult> {
-  return withTrainingSession(runtime, (session) => session.train(config, log), questions);
+  return withTrainingSession(runtime, (session) => session.train(config, log), options);
 }

@@ -81,7 +81,7 @@ export const ablation: Command = async (args) => {
       runs.push(run);
       console.log(`${prefix} accuracy ${pct(run.evalBefore ?? null)} -> ${pct(run.evalAccuracy)} in ${(r.wallMs / 1000).toFixed(1)} s`);
     }
-  }, questions);
+  }, { questions });
   const summary = summarizeAblation(runs);
   // The seed varies per run; the rest of GRPO is the same for all.
   const grpo = Object.fromEntries(Object.entries(base.grpo).filter(([k]) => k !== 'seed'));

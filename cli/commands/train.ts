@@ -1,6 +1,6 @@
 // `lab train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch]
 //   [--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G]
-//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] --json f`
+//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] --json f`
 // GRPO from the pretrained default (or scratch), a progress line per step, accuracy before and after.
 // `--runtime browser` (default) sends the config to the engine worker of the built app in headless Chromium
 // through window.labAutomation.train (WebGPU there, the CPU backend without it); `--runtime node` runs the same
@@ -15,7 +15,7 @@ import { restoreTrainRunConfig, type TrainRunConfig } from '../../src/rl/trainer
 const USAGE =
   'usage: train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch] ' +
   '[--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G] [--lr X] ' +
-  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--runtime node|browser] [--json f]';
+  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint <policy.safetensors>, node runtime] [--runtime node|browser] [--json f]';
 
 /** A choice flag; the message ends with the calling command's usage line. */
 export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T, usage = USAGE): T {
@@ -71,11 +71,20 @@ export function demoQuestions(args: ParsedArgs): number {
   return intOption(args, 'questions', DEFAULT_SYNTH_CONFIG.questions, 100, 200_000);
 }
 
+/** --checkpoint: GRPO from a policy file (any SFT or GRPO checkpoint) rather than the pretrained default. */
+export function checkpointOption(args: ParsedArgs, usage = USAGE): string | undefined {
+  const file = args.options.get('checkpoint');
+  if (file === undefined) return undefined;
+  if (args.options.has('init')) throw new UsageError(`--checkpoint ${file} is the initial policy; leave out --init\n${usage}`);
+  return file;
+}
+
 /** `lab train`'s JSON and closing line for a finished training. */
-export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions): { json: unknown; message: string } {
+export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string): { json: unknown; message: string } {
   const json = {
     config: r.config, runtime: r.runtime, metrics: r.metrics, evalBefore: r.evalBefore, evalAfter: r.evalAfter,
     dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions },
+    ...(checkpoint ? { initCheckpoint: checkpoint } : {}),
   };
   const pct = (x: { accuracy: number } | null) => (x ? `${(100 * x.accuracy).toFixed(1)}%` : 'n/a');
   return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions)` };
@@ -85,5 +94,6 @@ export const train: Command = async (args) => {
   if (args.positional.length > 0) throw new UsageError(`train takes no positional arguments\n${USAGE}`);
   const config = trainConfig(args);
   const questions = demoQuestions(args);
-  return trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, questions), questions);
+  const checkpoint = checkpointOption(args);
+  return trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint }), questions, checkpoint);
 };
