@@ -113,7 +113,7 @@ function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint }:
         init = scratchInit(config.preset, s.records, config.grpo.seed);
       }
       const backend = await makeBackend(config.backend);
-      console.error(`train: ${config.preset} from ${config.init.kind} on AnatomySynth (${s.records.length} questions), ${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
+      console.error(`train: ${config.preset} from ${checkpoint ?? config.init.kind} on AnatomySynth (${s.records.length} questions), ${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
       const run = new TrainingRun('cli', { backend, data, store: null, progress: (p) => {
         const line = progressLine(p);
         if (line) log(line);

@@ -1,7 +1,8 @@
 // `lab train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch]
 //   [--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G]
 //   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] --json f`
-// GRPO from the pretrained default (or scratch), a progress line per step, accuracy before and after.
+// GRPO from the pretrained default (or scratch, or a --checkpoint file), a progress line per step, accuracy before
+// and after.
 // `--runtime browser` (default) sends the config to the engine worker of the built app in headless Chromium
 // through window.labAutomation.train (WebGPU there, the CPU backend without it); `--runtime node` runs the same
 // run loop (rl/trainer/run-loop.ts) in Node on the CpuBackend or Dawn (`--backend gpu`). One trainer either way:
