@@ -24,6 +24,8 @@ describe('pretrain in instalments', () => {
     const first = pretrain(['--out', join(dir, 'split.safetensors'), '--state', state, '--stop-after', '2']);
     expect(first).toMatch(/stopped after 2 steps at SFT step 2 of 4/);
     expect(existsSync(join(dir, 'split.safetensors'))).toBe(false);
+    // Another command line does not continue this state: the card would describe a run that never happened.
+    expect(() => execFileSync(TSX, [SCRIPT, ...BASE.map((a) => (a === '3e-3' ? '1e-3' : a)), '--state', state], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/continue it with those/);
     const second = pretrain(['--out', join(dir, 'split.safetensors'), '--state', state]);
     expect(second).toMatch(/resumed from .* at SFT step 2/);
     // Only steps 3 and 4 ran the second time (a resume that started over would also end at equal weights).

@@ -81,9 +81,15 @@ async function main(): Promise<void> {
     renameSync(`${statePath}.tmp`, statePath);
   };
   const resumed = statePath && existsSync(statePath);
-  const trainer = resumed
-    ? GrpoTrainer.restore(backend, deserialize(readFileSync(statePath)) as TrainerSnapshot, data)
-    : GrpoTrainer.create(backend, config, data, init);
+  const snap = resumed ? (deserialize(readFileSync(statePath)) as TrainerSnapshot) : null;
+  if (snap) {
+    // The card describes the command line, so a state is only continued by the command that began it.
+    const was = snap.runConfig.grpo.sft;
+    if (snap.runConfig.preset !== preset || was.steps !== steps || was.batchSize !== batch || was.learningRate !== lr || snap.runConfig.grpo.seed !== seed) {
+      throw new Error(`${statePath} holds a pretrain of ${snap.runConfig.preset} with --steps ${was.steps} --batch ${was.batchSize} --lr ${was.learningRate} --seed ${snap.runConfig.grpo.seed}; continue it with those, or remove the file to start over`);
+    }
+  }
+  const trainer = snap ? GrpoTrainer.restore(backend, snap, data) : GrpoTrainer.create(backend, config, data, init);
   if (resumed) console.log(`resumed from ${statePath} at SFT step ${trainer.sftStep}`);
   console.log(`pretrain: ${preset} (${trainer.policy.params.count()} parameters, vocabulary ${init.tokenizer.vocabSize}) on AnatomySynth: ${trainer.trainRecords.length} train / ${trainer.evalRecords.length} test questions, ${steps} SFT steps of ${batch}, lr ${lr}, ${backend.name}`);
   const before = await trainer.evaluate(Math.min(evalQuestions, 48));
