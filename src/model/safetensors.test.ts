@@ -78,6 +78,7 @@ describe('safetensors format', () => {
       [fileWithHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 8), /data section is 8 bytes but the tensors cover 4/],
       [fileWithHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8), /tensor 'a' has shape \[3\] \(12 bytes of F32\) but data_offsets \[0, 8\] span 8 bytes/],
       [fileWithHeader({ a: { dtype: 'I8', shape: [8], data_offsets: [0, 8] } }, 8), /tensor 'a' has dtype "I8"; only F32, F16 and BF16 are supported/],
+      [fileWithHeader({ a: { dtype: 'constructor', shape: [2], data_offsets: [0, 8] } }, 8), /tensor 'a' has dtype "constructor"; only F32, F16 and BF16/],
       [fileWithHeader({ a: { dtype: 'F16', shape: [4], data_offsets: [0, 16] } }, 16), /tensor 'a' has shape \[4\] \(8 bytes of F16\) but data_offsets \[0, 16\] span 16 bytes/],
       [fileWithHeader({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 8] } }, 8), /tensor 'a' has an invalid shape/],
       [fileWithHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, 8), /invalid data_offsets/],

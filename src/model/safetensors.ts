@@ -60,7 +60,7 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata?: Record<stri
       throw new Error(`safetensors: tensor '${t.name}' has ${t.data.length} values for shape [${t.shape.join(', ')}]`);
     }
     const dtype = t.dtype ?? 'F32';
-    if (!(dtype in DTYPE_BYTES)) throw new Error(`safetensors: tensor '${t.name}' has unsupported dtype ${JSON.stringify(dtype)}`);
+    if (!Object.hasOwn(DTYPE_BYTES, dtype)) throw new Error(`safetensors: tensor '${t.name}' has unsupported dtype ${JSON.stringify(dtype)}`);
     header[t.name] = { dtype, shape: t.shape, data_offsets: [offset, offset + count * DTYPE_BYTES[dtype]] };
     offset += count * DTYPE_BYTES[dtype];
   }
@@ -124,7 +124,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors file'
     const where = `tensor '${name}'`;
     if (typeof raw !== 'object' || raw === null) fail(`${where} must be an object with dtype, shape and data_offsets`);
     const info = raw as Record<string, unknown>;
-    if (typeof info.dtype !== 'string' || !(info.dtype in DTYPE_BYTES)) fail(`${where} has dtype ${JSON.stringify(info.dtype)}; only F32, F16 and BF16 are supported`);
+    // hasOwn, not `in`: a dtype of "constructor" must not pass as a known one.
+    if (typeof info.dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, info.dtype)) fail(`${where} has dtype ${JSON.stringify(info.dtype)}; only F32, F16 and BF16 are supported`);
     const dtype = info.dtype as FloatDtype;
     const size = DTYPE_BYTES[dtype];
     const shape = info.shape;
