@@ -1,7 +1,7 @@
 // Reference elementwise ops with numpy broadcasting, their backward, and sum-to-shape (the reduction
 // behind sum/mean and behind every broadcast's backward). Loops over a flat output index.
 
-import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../shape.ts';
+import { broadcastStrides, sizeOf, type Shape } from '../shape.ts';
 import type { Floats } from './floats.ts';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
@@ -13,21 +13,29 @@ export interface UnaryParams {
   beta?: number;
 }
 
-/** Flat offsets into a and b for every flat output index. */
+/**
+ * Flat offsets into a and b for every flat output index. Walks the output like an odometer: the last
+ * coordinate steps by one and carries into the ones before, so each index costs an add, not a division per
+ * dimension (the divide-per-dimension form was 7% of a CPU SFT step).
+ */
 function broadcastIndex(aShape: Shape, bShape: Shape, out: Shape): { ia: Int32Array; ib: Int32Array } {
-  const n = sizeOf(out), os = stridesOf(out);
+  const n = sizeOf(out), rank = out.length;
   const sa = broadcastStrides(aShape, out), sb = broadcastStrides(bShape, out);
   const ia = new Int32Array(n), ib = new Int32Array(n);
+  const coord = new Int32Array(rank);
+  let oa = 0, ob = 0;
   for (let i = 0; i < n; i++) {
-    let rem = i, oa = 0, ob = 0;
-    for (let d = 0; d < out.length; d++) {
-      const c = Math.floor(rem / os[d]);
-      rem -= c * os[d];
-      oa += c * sa[d];
-      ob += c * sb[d];
-    }
     ia[i] = oa;
     ib[i] = ob;
+    for (let d = rank - 1; d >= 0; d--) {
+      oa += sa[d];
+      ob += sb[d];
+      if (++coord[d] < out[d]) break;
+      // This coordinate wrapped: undo its whole run and carry into the dimension before.
+      oa -= sa[d] * out[d];
+      ob -= sb[d] * out[d];
+      coord[d] = 0;
+    }
   }
   return { ia, ib };
 }

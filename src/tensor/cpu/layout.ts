@@ -7,15 +7,19 @@ import type { Floats } from './floats.ts';
 export function transposeForward(out: Floats | Int32Array, x: Floats | Int32Array, shape: Shape, perm: readonly number[]): void {
   const xs = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]);
-  const os = stridesOf(outShape);
+  const step = perm.map((p) => xs[p]);
+  const rank = outShape.length;
+  // An odometer over the output's coordinates (as in elementwise.ts's broadcastIndex): no division per element.
+  const coord = new Int32Array(rank);
+  let off = 0;
   for (let i = 0; i < out.length; i++) {
-    let rem = i, off = 0;
-    for (let d = 0; d < outShape.length; d++) {
-      const c = Math.floor(rem / os[d]);
-      rem -= c * os[d];
-      off += c * xs[perm[d]];
-    }
     out[i] = x[off];
+    for (let d = rank - 1; d >= 0; d--) {
+      off += step[d];
+      if (++coord[d] < outShape[d]) break;
+      off -= step[d] * outShape[d];
+      coord[d] = 0;
+    }
   }
 }
 

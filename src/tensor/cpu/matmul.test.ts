@@ -2,7 +2,7 @@
 // layout, broadcast batches and odd sizes, forward and backward, in f32 and f64; NaN still propagates.
 
 import { describe, expect, it } from 'vitest';
-import { matmulBackward, matmulBackwardNaive, matmulForward, matmulForwardNaive, type MatmulDims } from './matmul.ts';
+import { gemmAccumulate, matmulBackward, matmulBackwardNaive, matmulForward, matmulForwardNaive, type MatmulDims } from './matmul.ts';
 
 function random(n: number, seed: number, f64 = false): Float32Array | Float64Array {
   const out = f64 ? new Float64Array(n) : new Float32Array(n);
@@ -72,5 +72,23 @@ describe('CPU matmul', () => {
     expect(out[3]).toBe(2);
     matmulForward(out, new Float32Array([1, 1, 1, 1]), new Float32Array([2, 1, Infinity, 1]), d);
     expect(out[0]).toBe(Infinity);
+  });
+
+  it('rounds a row the same whether it falls in a 4-row block or is left over', () => {
+    // Register blocking must not change any sum's order: a policy trained before and after gives the same bits.
+    for (const [aT, bT] of [[false, false], [true, false], [false, true]] as const) {
+      const m = 9, n = 11, k = 37;
+      const a = random(m * k, 7) as Float32Array, b = random(k * n, 8) as Float32Array;
+      const whole = new Float32Array(m * n);
+      gemmAccumulate(whole, 0, a, 0, b, 0, m, n, k, aT, bT);
+      for (let i = 0; i < m; i++) {
+        // Row i alone: A's row i as a 1-row matrix (gathered from its column when A is stored transposed).
+        const ai = new Float32Array(k);
+        for (let p = 0; p < k; p++) ai[p] = aT ? a[p * m + i] : a[i * k + p];
+        const row = new Float32Array(n);
+        gemmAccumulate(row, 0, ai, 0, b, 0, 1, n, k, aT, bT);
+        expect(Array.from(whole.subarray(i * n, (i + 1) * n)), `row ${i} aT=${aT} bT=${bT}`).toEqual(Array.from(row));
+      }
+    }
   });
 });
