@@ -40,6 +40,19 @@ function broadcastIndex(aShape: Shape, bShape: Shape, out: Shape): { ia: Int32Ar
   return { ia, ib };
 }
 
+/**
+ * When `shape` broadcasts to `out` only by leading dimensions (the same shape, a bias row, a scalar), its
+ * element for flat output index i is i % size: returns that size, else 0. Most elementwise ops of a policy
+ * are of this kind, and the modulo spares them the two index arrays of broadcastIndex (garbage per op).
+ */
+function trailingSize(shape: Shape, out: Shape): number {
+  const pad = out.length - shape.length;
+  let d = 0;
+  while (d < shape.length && shape[d] === 1 && out[pad + d] !== 1) d++; // leading broadcast ones
+  for (let e = d; e < shape.length; e++) if (shape[e] !== out[pad + e]) return 0;
+  return sizeOf(shape);
+}
+
 export function binaryScalar(op: BinaryOp, x: number, y: number): number {
   switch (op) {
     case 'add': return x + y;
@@ -53,23 +66,36 @@ export function binaryScalar(op: BinaryOp, x: number, y: number): number {
 
 // out (broadcast of aShape, bShape)
 export function binaryForward(op: BinaryOp, out: Floats, a: Floats, aShape: Shape, b: Floats, bShape: Shape, outShape: Shape): void {
+  const na = trailingSize(aShape, outShape), nb = trailingSize(bShape, outShape);
+  if (na > 0 && nb > 0) {
+    for (let i = 0; i < out.length; i++) out[i] = binaryScalar(op, a[i % na], b[i % nb]);
+    return;
+  }
   const { ia, ib } = broadcastIndex(aShape, bShape, outShape);
   for (let i = 0; i < out.length; i++) out[i] = binaryScalar(op, a[ia[i]], b[ib[i]]);
 }
 
 // da shaped aShape, db shaped bShape, both accumulated (+=) over broadcast positions.
 export function binaryBackward(op: BinaryOp, da: Floats, db: Floats, dout: Floats, a: Floats, aShape: Shape, b: Floats, bShape: Shape, outShape: Shape): void {
+  const na = trailingSize(aShape, outShape), nb = trailingSize(bShape, outShape);
+  if (na > 0 && nb > 0) {
+    for (let i = 0; i < dout.length; i++) binaryGrad(op, da, db, dout[i], a, i % na, b, i % nb);
+    return;
+  }
   const { ia, ib } = broadcastIndex(aShape, bShape, outShape);
-  for (let i = 0; i < dout.length; i++) {
-    const g = dout[i], x = a[ia[i]], y = b[ib[i]];
-    switch (op) {
-      case 'add': da[ia[i]] += g; db[ib[i]] += g; break;
-      case 'sub': da[ia[i]] += g; db[ib[i]] -= g; break;
-      case 'mul': da[ia[i]] += g * y; db[ib[i]] += g * x; break;
-      case 'div': da[ia[i]] += g / y; db[ib[i]] -= (g * x) / (y * y); break;
-      case 'maximum': if (x >= y) da[ia[i]] += g; else db[ib[i]] += g; break;
-      case 'minimum': if (x <= y) da[ia[i]] += g; else db[ib[i]] += g; break;
-    }
+  for (let i = 0; i < dout.length; i++) binaryGrad(op, da, db, dout[i], a, ia[i], b, ib[i]);
+}
+
+/** Adds one output element's gradient g into da[ia] and db[ib]. */
+function binaryGrad(op: BinaryOp, da: Floats, db: Floats, g: number, a: Floats, ia: number, b: Floats, ib: number): void {
+  const x = a[ia], y = b[ib];
+  switch (op) {
+    case 'add': da[ia] += g; db[ib] += g; break;
+    case 'sub': da[ia] += g; db[ib] -= g; break;
+    case 'mul': da[ia] += g * y; db[ib] += g * x; break;
+    case 'div': da[ia] += g / y; db[ib] -= (g * x) / (y * y); break;
+    case 'maximum': if (x >= y) da[ia] += g; else db[ib] += g; break;
+    case 'minimum': if (x <= y) da[ia] += g; else db[ib] += g; break;
   }
 }
 
@@ -125,7 +151,12 @@ export function unaryBackward(op: UnaryOp, dx: Floats, dout: Floats, x: Floats, 
 
 // out shaped outShape (broadcast-compatible with xShape, same rank after left-padding): sums x over the rest.
 export function sumToShape(out: Floats, x: Floats, xShape: Shape, outShape: Shape): void {
-  const { ia } = broadcastIndex(outShape, outShape, xShape);
   out.fill(0);
+  const no = trailingSize(outShape, xShape);
+  if (no > 0) {
+    for (let i = 0; i < x.length; i++) out[i % no] += x[i];
+    return;
+  }
+  const { ia } = broadcastIndex(outShape, outShape, xShape);
   for (let i = 0; i < x.length; i++) out[ia[i]] += x[i];
 }
