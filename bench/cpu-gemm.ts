@@ -5,6 +5,7 @@
 
 import { gemmAccumulate } from '../src/tensor/cpu/matmul.ts';
 import { median } from './report.ts';
+import { lcgUniform } from '../src/test/lcg.ts';
 
 const REPS = Number(process.argv[2] ?? 5);
 
@@ -45,16 +46,6 @@ function oneRowPerPass(
   }
 }
 
-function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
-
 // [m, n, k, transA, transB, what it is]
 const SHAPES: [number, number, number, boolean, boolean, string][] = [
   [2048, 160, 160, false, false, 'attention projection'],
@@ -76,7 +67,7 @@ function time(run: () => void, repeats: number): number {
 
 console.log(`CPU gemm, median of ${REPS} (GFLOP/s; ratio = old time / new time)`);
 for (const [m, n, k, aT, bT, what] of SHAPES) {
-  const a = seeded(m * k, 1), b = seeded(k * n, 2);
+  const a = lcgUniform(m * k, 1, -0.5, 0.5), b = lcgUniform(k * n, 2, -0.5, 0.5);
   const cOld = new Float32Array(m * n), cNew = new Float32Array(m * n);
   const oldMs: number[] = [], newMs: number[] = [];
   const repeats = Math.max(1, Math.round(3e8 / (m * n * k)));

@@ -24,6 +24,7 @@ import {
 } from './report.ts';
 import { TfjsWebgpuMatmul } from './tfjs-matmul.ts';
 import { timeMedian } from './timing.ts';
+import { lcgUniform } from '../src/test/lcg.ts';
 
 const KERNEL_PEERS = ['ortWebgpu', 'tfjsWebgpu', 'ortWasm'] as const satisfies readonly KernelPath[];
 
@@ -33,16 +34,6 @@ export interface KernelSuiteOptions {
   warmup?: number;
   /** Only the shapes with these names (all when absent). */
   shapes?: string[];
-}
-
-function uniform(n: number, seed: number): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
 }
 
 function sameTiling(x: MatmulTiling, y: MatmulTiling): boolean {
@@ -67,7 +58,7 @@ async function raceTilings(ours: OurMatmulBench, shape: KernelShape, tilings: Ma
 
 /** The quick autotune: a short race of the candidates on one shape, as the engine would run at start-up. */
 async function autotune(device: GPUDevice, shape: KernelShape, config: KernelSuiteConfig): Promise<{ report: AutotuneReport; chosen: MatmulTiling }> {
-  const ours = new OurMatmulBench(device, shape.m, shape.n, shape.k, uniform(shape.m * shape.k, 1), uniform(shape.k * shape.n, 2));
+  const ours = new OurMatmulBench(device, shape.m, shape.n, shape.k, lcgUniform(shape.m * shape.k, 1), lcgUniform(shape.k * shape.n, 2));
   try {
     const raced = await raceTilings(ours, shape, config.tilings, 1, config.autotuneReps);
     return {
@@ -98,7 +89,7 @@ interface Peer {
 
 async function benchShape(device: GPUDevice, shape: KernelShape, config: KernelSuiteConfig, tuned: MatmulTiling, log: (s: string) => void): Promise<KernelResult> {
   const { m, n, k } = shape;
-  const a = uniform(m * k, config.seed + m), b = uniform(k * n, config.seed + 7 * n + k);
+  const a = lcgUniform(m * k, config.seed + m), b = lcgUniform(k * n, config.seed + 7 * n + k);
   const ref = new Float64Array(m * n);
   matmulForward(ref, a, b, { batch: 1, m, n, k, transA: false, transB: false, strideA: 0, strideB: 0 });
   const check = (got: Float32Array) => compareToReference(got, ref, config.atol, config.rtol);

@@ -20,16 +20,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { configureOrt, ORT_BUNDLE } from './ort-matmul.ts';
 import { DEFAULT_MODEL_SUITE, type GenerateTiming, type ModelSuiteOptions, type ModelSuiteReport } from './model-suite-report.ts';
 import { median } from './report.ts';
-
-function uniform(n: number, seed: number): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+import { lcgUniform } from '../src/test/lcg.ts';
 
 /** The pretrained default when it is served and matches the preset's family, else null. */
 async function servedCheckpoint(url: string): Promise<ReturnType<typeof readCheckpoint> | null> {
@@ -77,8 +68,8 @@ export async function runModelSuite(options: ModelSuiteOptions = {}, log: (s: st
   const N = numImageTokens(config), V = config.vocabSize, B = cfg.batch;
   const T = Math.min(cfg.promptTokens, config.maxSeqLen - N);
   const pixelsPer = config.imageSize * config.imageSize * config.imageChannels;
-  const pixels = uniform(B * pixelsPer, cfg.seed);
-  const idsOf = (count: number, seed: number): number[] => Array.from(uniform(count, seed), (u) => 7 + Math.floor(((u + 1) / 2) * (V - 7)));
+  const pixels = lcgUniform(B * pixelsPer, cfg.seed);
+  const idsOf = (count: number, seed: number): number[] => Array.from(lcgUniform(count, seed), (u) => 7 + Math.floor(((u + 1) / 2) * (V - 7)));
   const prompts = Array.from({ length: B }, (_, r) => idsOf(T, cfg.seed + 1 + r));
   const imageDims = [B, config.imageSize, config.imageSize, config.imageChannels];
 

@@ -9,20 +9,11 @@ import { Policy } from '../src/model/policy/policy.ts';
 import type { Tensor } from '../src/tensor/tensor.ts';
 import { WebGpuBackend } from '../src/tensor/webgpu-backend.ts';
 import { median } from './report.ts';
+import { lcgUniform } from '../src/test/lcg.ts';
 
 const preset = (process.argv[2] ?? 'tiny') as PresetName;
 const REPS = Number(process.argv[3] ?? 5);
 const WARMUP = 1;
-
-function seeded(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
 
 /** One timed case: `run` records its dispatches and returns what to dispose; timing ends at sync(). */
 interface Case {
@@ -45,18 +36,18 @@ for (const v of variants) {
 /** Inputs live per backend (same device, separate pools). */
 function inputsFor(b: WebGpuBackend) {
   return {
-    att: b.fromArray(seeded(32 * 160 * 160, 1, 3), [32, 160, 160]),
-    att159: b.fromArray(seeded(32 * 159 * 159, 1, 3), [32, 159, 159]),
-    attD: b.fromArray(seeded(32 * 160 * 160, 2), [32, 160, 160]),
-    h: b.fromArray(seeded(1280 * 160, 3), [1280, 160]),
-    hD: b.fromArray(seeded(1280 * 160, 4), [1280, 160]),
-    w: b.fromArray(seeded(160, 5, 0.5).map((x) => x + 1), [160]),
-    bias: b.fromArray(seeded(160, 6, 0.1), [160]),
-    h161: b.fromArray(seeded(1280 * 161, 3), [1280, 161]),
-    w161: b.fromArray(seeded(161, 5, 0.5).map((x) => x + 1), [161]),
-    b161: b.fromArray(seeded(161, 6, 0.1), [161]),
-    w640: b.fromArray(seeded(160 * 640, 7, 0.1), [160, 640]),
-    logits: b.fromArray(seeded(1280 * 2048, 8, 4), [1280, 2048]),
+    att: b.fromArray(lcgUniform(32 * 160 * 160, 1, -3, 3), [32, 160, 160]),
+    att159: b.fromArray(lcgUniform(32 * 159 * 159, 1, -3, 3), [32, 159, 159]),
+    attD: b.fromArray(lcgUniform(32 * 160 * 160, 2), [32, 160, 160]),
+    h: b.fromArray(lcgUniform(1280 * 160, 3), [1280, 160]),
+    hD: b.fromArray(lcgUniform(1280 * 160, 4), [1280, 160]),
+    w: b.fromArray(lcgUniform(160, 5, -0.5, 0.5).map((x) => x + 1), [160]),
+    bias: b.fromArray(lcgUniform(160, 6, -0.1, 0.1), [160]),
+    h161: b.fromArray(lcgUniform(1280 * 161, 3), [1280, 161]),
+    w161: b.fromArray(lcgUniform(161, 5, -0.5, 0.5).map((x) => x + 1), [161]),
+    b161: b.fromArray(lcgUniform(161, 6, -0.1, 0.1), [161]),
+    w640: b.fromArray(lcgUniform(160 * 640, 7, -0.1, 0.1), [160, 640]),
+    logits: b.fromArray(lcgUniform(1280 * 2048, 8, -4, 4), [1280, 2048]),
     targets: b.fromArray(Int32Array.from({ length: 1280 }, (_, i) => (i * 37) % 2048), [1280], 'i32'),
   };
 }
@@ -111,8 +102,8 @@ for (const c of cases) {
 // The whole policy forward (batch 8, image prefix + 96 prompt tokens), as `lab bench --suite model` runs it.
 const config = presetConfig(preset);
 const B = 8, N = numImageTokens(config), T = Math.min(96, config.maxSeqLen - N);
-const pixels = seeded(B * config.imageSize * config.imageSize * config.imageChannels, 11);
-const prompts = Array.from({ length: B }, (_, r) => Array.from(seeded(T, 20 + r), (u) => 7 + Math.floor(((u + 1) / 2) * (config.vocabSize - 7))));
+const pixels = lcgUniform(B * config.imageSize * config.imageSize * config.imageChannels, 11);
+const prompts = Array.from({ length: B }, (_, r) => Array.from(lcgUniform(T, 20 + r), (u) => 7 + Math.floor(((u + 1) / 2) * (config.vocabSize - 7))));
 const policies = new Map([...backends].map(([k, b]) => [k, Policy.create(b, config)]));
 const fwd = new Map<RowKernel, number[]>(variants.map((v) => [v.layout, []]));
 for (let rep = 0; rep < WARMUP + Math.max(3, Math.ceil(REPS / 2)); rep++) {

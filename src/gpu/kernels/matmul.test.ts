@@ -4,16 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeGpuDevice } from '../../test/node-gpu.ts';
 import { GpuRunner, STORAGE_USAGE } from '../runner.ts';
 import { matmulDispatch, matmulProgram, matmulVec4Ok, type MatmulTiling } from './matmul.ts';
-
-function rand(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
+import { lcgUniform } from '../../test/lcg.ts';
 
 function reference(a: Float32Array, b: Float32Array, batch: number, m: number, n: number, k: number, tA: boolean, tB: boolean, bBroadcast: boolean) {
   const c = new Float64Array(batch * m * n);
@@ -30,7 +21,7 @@ function reference(a: Float32Array, b: Float32Array, batch: number, m: number, n
 }
 
 async function run(runner: GpuRunner, tiling: MatmulTiling, batch: number, m: number, n: number, k: number, tA: boolean, tB: boolean, bBroadcast: boolean, vec4: boolean) {
-  const a = rand(batch * m * k, 1 + m), b = rand((bBroadcast ? 1 : batch) * k * n, 7 + n);
+  const a = lcgUniform(batch * m * k, 1 + m, -0.5, 0.5), b = lcgUniform((bBroadcast ? 1 : batch) * k * n, 7 + n, -0.5, 0.5);
   const ab = runner.pool.acquire(a.byteLength, STORAGE_USAGE), bb = runner.pool.acquire(b.byteLength, STORAGE_USAGE);
   const cb = runner.pool.acquire(batch * m * n * 4, STORAGE_USAGE);
   runner.write(ab, a);
