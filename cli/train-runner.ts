@@ -21,6 +21,8 @@ export const TRAIN_RUNTIMES: readonly TrainRuntime[] = ['node', 'browser'];
 export interface EvalSummary {
   accuracy: number;
   questions: number;
+  /** Answers that named one of the options; absent from an older trainer's checkpoint. */
+  extracted?: number;
 }
 
 /** What one finished training gave. */
@@ -71,8 +73,8 @@ function finished(config: TrainRunConfig, runtime: string, rows: Record<string, 
   if (outcome.state !== 'finished') throw new Error(`training ${outcome.state}: ${outcome.message}`);
   return {
     config, runtime, metrics: rows, step: outcome.step, wallMs,
-    evalBefore: outcome.evalBefore && { accuracy: outcome.evalBefore.accuracy, questions: outcome.evalBefore.questions },
-    evalAfter: outcome.evalAfter && { accuracy: outcome.evalAfter.accuracy, questions: outcome.evalAfter.questions },
+    evalBefore: outcome.evalBefore && { ...outcome.evalBefore },
+    evalAfter: outcome.evalAfter && { ...outcome.evalAfter },
   };
 }
 

@@ -63,11 +63,17 @@ describe('lab train', () => {
 
   it('runs one micro step from scratch in Node and reports before/after accuracy', async () => {
     const r = await train(parseArgs(['--runtime', 'node', '--preset', 'micro', '--init', 'scratch', '--steps', '1', '--batch', '1', '--group', '2', '--eval', '2', '--max-len', '4']));
-    const json = r.json as { metrics: Record<string, number>[]; evalBefore: { accuracy: number }; evalAfter: { accuracy: number } };
+    type Eval = { accuracy: number; questions: number; extracted: number };
+    const json = r.json as { metrics: Record<string, number>[]; evalBefore: Eval; evalAfter: Eval };
     expect(json.metrics).toHaveLength(1);
     expect(json.metrics[0]).toHaveProperty('frac_reward_zero_std');
     expect(json.evalBefore.accuracy).toBeGreaterThanOrEqual(0);
     expect(json.evalAfter.accuracy).toBeGreaterThanOrEqual(0);
+    // Answers that named an option: counted, and never more than the questions asked.
+    for (const e of [json.evalBefore, json.evalAfter]) {
+      expect(Number.isInteger(e.extracted)).toBe(true);
+      expect(e.extracted).toBeLessThanOrEqual(e.questions);
+    }
     expect(r.message).toMatch(/trained 1 GRPO steps/);
   });
 });

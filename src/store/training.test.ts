@@ -89,7 +89,7 @@ class FakeTrainer {
     this.stored.set(runId, { config, step: config.grpo.steps, state: 'finished', rows });
     this.active = null;
     port.progress(id, { kind: 'eval', runId, when: 'after', accuracy: 0.75, questions: 4, extracted: 4 });
-    port.reply(id, { runId, state: 'finished', step: config.grpo.steps, sftStep: 0, total: config.grpo.steps, message: 'done', lastCheckpointStep: config.grpo.steps, evalBefore: { accuracy: 0.5, questions: 4 }, evalAfter: { accuracy: 0.75, questions: 4 } } satisfies TrainOutcome);
+    port.reply(id, { runId, state: 'finished', step: config.grpo.steps, sftStep: 0, total: config.grpo.steps, message: 'done', lastCheckpointStep: config.grpo.steps, evalBefore: { accuracy: 0.5, questions: 4, extracted: 4 }, evalAfter: { accuracy: 0.75, questions: 4, extracted: 4 } } satisfies TrainOutcome);
   }
 
   handle(port: Port, msg: ToWorker) {

@@ -187,8 +187,9 @@ export interface TrainOutcome {
   message: string;
   /** Step of the last checkpoint kept (-1 when none). */
   lastCheckpointStep: number;
-  evalBefore: { accuracy: number; questions: number } | null;
-  evalAfter: { accuracy: number; questions: number } | null;
+  /** extracted: answers that named one of the options (the rest score 0 whatever they say). */
+  evalBefore: { accuracy: number; questions: number; extracted: number } | null;
+  evalAfter: { accuracy: number; questions: number; extracted: number } | null;
 }
 
 /** A run the worker knows: the active one or one with a stored checkpoint. */
