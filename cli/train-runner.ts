@@ -21,8 +21,8 @@ export const TRAIN_RUNTIMES: readonly TrainRuntime[] = ['node', 'browser'];
 export interface EvalSummary {
   accuracy: number;
   questions: number;
-  /** Answers that named one of the options; absent from an older trainer's checkpoint. */
-  extracted?: number;
+  /** Answers that named one of the options (the rest score 0 whatever they say). */
+  extracted: number;
 }
 
 /** What one finished training gave. */
