@@ -23,6 +23,8 @@ export interface EvalSummary {
   questions: number;
   /** Answers that named one of the options (the rest score 0 whatever they say). */
   extracted: number;
+  /** Ids of the questions answered right (before and after are the same questions, compared one by one). */
+  correct?: string[];
 }
 
 /** What one finished training gave. */

@@ -5,7 +5,7 @@ import { parseArgs, UsageError } from '../command.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointOption, demoQuestions, train, trainConfig } from './train.ts';
+import { checkpointOption, demoQuestions, train, trainConfig, trainResult } from './train.ts';
 import { parameterShapes } from '../../src/model/config.ts';
 import { initialValues } from '../../src/model/policy/parameters.ts';
 import { writeCheckpoint } from '../../src/model/safetensors.ts';
@@ -63,7 +63,7 @@ describe('lab train', () => {
 
   it('runs one micro step from scratch in Node and reports before/after accuracy', async () => {
     const r = await train(parseArgs(['--runtime', 'node', '--preset', 'micro', '--init', 'scratch', '--steps', '1', '--batch', '1', '--group', '2', '--eval', '2', '--max-len', '4']));
-    type Eval = { accuracy: number; questions: number; extracted: number };
+    type Eval = { accuracy: number; questions: number; extracted: number; correct: string[] };
     const json = r.json as { metrics: Record<string, number>[]; evalBefore: Eval; evalAfter: Eval };
     expect(json.metrics).toHaveLength(1);
     expect(json.metrics[0]).toHaveProperty('frac_reward_zero_std');
@@ -73,7 +73,22 @@ describe('lab train', () => {
     for (const e of [json.evalBefore, json.evalAfter]) {
       expect(Number.isInteger(e.extracted)).toBe(true);
       expect(e.extracted).toBeLessThanOrEqual(e.questions);
+      expect(e.correct).toHaveLength(Math.round(e.accuracy * e.questions));
     }
     expect(r.message).toMatch(/trained 1 GRPO steps/);
+  });
+
+  it('compares before and after question by question when both kept their correct ids', () => {
+    const base = { config: trainConfig(parseArgs([])), runtime: 'node cpu', metrics: [], step: 5, wallMs: 1 };
+    const before = { accuracy: 0.4, questions: 10, extracted: 10, correct: ['q1', 'q2', 'q3', 'q4'] };
+    const after = { accuracy: 0.6, questions: 10, extracted: 10, correct: ['q2', 'q3', 'q4', 'q5', 'q6', 'q7'] };
+    const r = trainResult({ ...base, evalBefore: before, evalAfter: after });
+    // 3 gained (q5-q7), 1 lost (q1): P = 2 (1 + 4) / 16.
+    expect((r.json as { paired: unknown }).paired).toEqual({ gained: 3, lost: 1, pValue: 0.625 });
+    expect(r.message).toMatch(/40\.0% -> 60\.0% \(10 questions; 3 gained, 1 lost, sign test p = 0\.63\)/);
+    // Evaluations without ids (an older runtime) still report, without the comparison.
+    const plain = trainResult({ ...base, evalBefore: { ...before, correct: undefined }, evalAfter: after });
+    expect(plain.json).not.toHaveProperty('paired');
+    expect(plain.message).toMatch(/\(10 questions\)$/);
   });
 });

@@ -10,6 +10,7 @@
 import { intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
 import { runTraining, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
 import { DEFAULT_SYNTH_CONFIG } from '../../src/data/synth/anatomy-synth.ts';
+import { formatPValue, pairedEvals } from '../../src/eval/metrics.ts';
 import { MODEL_PRESETS, type PresetName } from '../../src/model/config.ts';
 import { restoreTrainRunConfig, type TrainRunConfig } from '../../src/rl/trainer/run-config.ts';
 
@@ -82,13 +83,17 @@ export function checkpointOption(args: ParsedArgs, usage = USAGE): string | unde
 
 /** `lab train`'s JSON and closing line for a finished training. */
 export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string): { json: unknown; message: string } {
+  const paired = r.evalBefore && r.evalAfter ? pairedEvals(r.evalBefore, r.evalAfter) : null;
   const json = {
     config: r.config, runtime: r.runtime, metrics: r.metrics, evalBefore: r.evalBefore, evalAfter: r.evalAfter,
+    // Before and after score the same questions, so the change is tested question by question (sign test).
+    ...(paired ? { paired } : {}),
     dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions },
     ...(checkpoint ? { initCheckpoint: checkpoint } : {}),
   };
   const pct = (x: { accuracy: number } | null) => (x ? `${(100 * x.accuracy).toFixed(1)}%` : 'n/a');
-  return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions)` };
+  const change = paired ? `; ${paired.gained} gained, ${paired.lost} lost, sign test ${formatPValue(paired.pValue)}` : '';
+  return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions${change})` };
 }
 
 export const train: Command = async (args) => {

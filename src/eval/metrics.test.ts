@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { avgAtK, circularAccuracy, greedyAccuracy, percentile, pickByLikelihood, unextractableRate } from './metrics.ts';
+import { avgAtK, circularAccuracy, greedyAccuracy, pairedComparison, percentile, pickByLikelihood, signTestPValue, unextractableRate } from './metrics.ts';
 import { optionRotations, rotateOptions } from './rotation.ts';
 import type { VqaRecord } from '../data/record.ts';
 
@@ -60,5 +60,28 @@ describe('option rotations keep the gold answer', () => {
   it('open questions are not rotated', () => {
     const open = { ...record, options: [], goldIndex: -1, open: true };
     expect(optionRotations(open)).toEqual([open]);
+  });
+});
+
+describe('paired comparison of two evaluations', () => {
+  it('counts gains and losses by question id, whatever the order', () => {
+    expect(pairedComparison(['a', 'b', 'c'], ['c', 'd', 'a', 'e'])).toEqual({ gained: 2, lost: 1, pValue: 1 });
+    expect(pairedComparison([], [])).toEqual({ gained: 0, lost: 0, pValue: 1 });
+  });
+
+  it('is the exact two-sided binomial tail', () => {
+    // 1 gain of 1: P(X <= 0) = 1/2, doubled. 10 vs 0: 2 / 1024. 8 vs 2: 2 (1 + 10 + 45) / 1024.
+    expect(signTestPValue(1, 0)).toBeCloseTo(1, 12);
+    expect(signTestPValue(10, 0)).toBeCloseTo(2 / 1024, 12);
+    expect(signTestPValue(2, 8)).toBeCloseTo((2 * 56) / 1024, 12);
+    expect(signTestPValue(5, 5)).toBe(1);
+  });
+
+  it('stays finite and small for large, lopsided splits', () => {
+    const p = signTestPValue(700, 300);
+    expect(p).toBeGreaterThan(0);
+    expect(p).toBeLessThan(1e-30);
+    // A balanced large split is not evidence of anything.
+    expect(signTestPValue(500, 480)).toBeGreaterThan(0.5);
   });
 });

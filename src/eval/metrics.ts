@@ -63,3 +63,51 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1];
 }
+
+/** Two evaluations of one question set compared question by question (McNemar's exact form). */
+export interface PairedComparison {
+  /** Questions the second evaluation answered right and the first did not. */
+  gained: number;
+  /** Questions the first answered right and the second did not. */
+  lost: number;
+  /**
+   * Two-sided exact sign test on the discordant questions: the chance of a split at least this uneven if
+   * gains and losses were equally likely. Two accuracies over the same questions differ only where they
+   * disagree, so this is far sharper than comparing two binomial intervals. 1 when nothing changed.
+   */
+  pValue: number;
+}
+
+/**
+ * Compares two evaluations over the same questions, given the ids each answered right. Pairing by id
+ * rather than by position keeps it honest when one list is a reordering of the other.
+ */
+export function pairedComparison(correctBefore: readonly string[], correctAfter: readonly string[]): PairedComparison {
+  const before = new Set(correctBefore), after = new Set(correctAfter);
+  const gained = [...after].filter((id) => !before.has(id)).length;
+  const lost = [...before].filter((id) => !after.has(id)).length;
+  return { gained, lost, pValue: signTestPValue(gained, lost) };
+}
+
+/** pairedComparison of two evaluations that both kept their correct ids; null when either did not. */
+export function pairedEvals(before: { correct?: readonly string[] }, after: { correct?: readonly string[] }): PairedComparison | null {
+  return before.correct && after.correct ? pairedComparison(before.correct, after.correct) : null;
+}
+
+/** How a p-value reads in a sentence: two significant digits, or a bound below 0.001. */
+export function formatPValue(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toPrecision(2)}`;
+}
+
+/** Two-sided exact binomial test of k = min(a, b) among n = a + b at p = 1/2; terms in log space, as n can be large. */
+export function signTestPValue(a: number, b: number): number {
+  const n = a + b, k = Math.min(a, b);
+  if (n === 0) return 1;
+  // ln C(n, m) built up term by term: C(n, m + 1) = C(n, m) (n - m) / (m + 1).
+  let lnTerm = -n * Math.LN2, tail = 0;
+  for (let m = 0; m <= k; m++) {
+    tail += Math.exp(lnTerm);
+    lnTerm += Math.log(n - m) - Math.log(m + 1);
+  }
+  return Math.min(1, 2 * tail);
+}

@@ -14,6 +14,7 @@ import {
   TRAIN_RUN_CONFIG_VERSION,
   type CheckpointSummary,
   type EtaInputs,
+  type EvalOutcome,
   type InspectorGroup,
   type TrainEvalConfig,
   type TrainOutcome,
@@ -116,8 +117,8 @@ export interface TrainState {
   recentInspector: Array<{ step: number; groups: InspectorGroup[] }>;
   /** imageRef -> blob URL of the inspector's thumbnails; revoked when no group shows them any more. */
   thumbs: Record<string, string>;
-  evalBefore: { accuracy: number; questions: number; extracted: number } | null;
-  evalAfter: { accuracy: number; questions: number; extracted: number } | null;
+  evalBefore: EvalOutcome | null;
+  evalAfter: EvalOutcome | null;
   /** Steps done at the last checkpoint (0 when none). */
   checkpointStep: number;
   outcome: TrainOutcome | null;
@@ -397,9 +398,11 @@ export function createTrainingStore(overrides: Partial<TrainingDeps> = {}) {
           if (p.inspector.length > 0) loadThumbsSoon();
           break;
         }
-        case 'eval':
-          set(p.when === 'before' ? { evalBefore: { accuracy: p.accuracy, questions: p.questions, extracted: p.extracted } } : { evalAfter: { accuracy: p.accuracy, questions: p.questions, extracted: p.extracted } });
+        case 'eval': {
+          const result: EvalOutcome = { accuracy: p.accuracy, questions: p.questions, extracted: p.extracted, correct: p.correct };
+          set(p.when === 'before' ? { evalBefore: result } : { evalAfter: result });
           break;
+        }
         case 'checkpoint':
           if (p.phase === 'grpo') set({ checkpointStep: p.step });
           break;

@@ -154,7 +154,7 @@ export type TrainProgress =
       checkpointed: boolean;
     }
   /** Evaluation finished (before the first step or after the last). */
-  | { kind: 'eval'; runId: string; when: 'before' | 'after'; accuracy: number; questions: number; extracted: number }
+  | ({ kind: 'eval'; runId: string; when: 'before' | 'after' } & EvalOutcome)
   /** A checkpoint was written. */
   | { kind: 'checkpoint'; runId: string; step: number; phase: 'sft' | 'grpo'; bytes: number }
   /** The GPU device was lost; the run continues from the last checkpoint on the new device (or the CPU). */
@@ -187,9 +187,18 @@ export interface TrainOutcome {
   message: string;
   /** Step of the last checkpoint kept (-1 when none). */
   lastCheckpointStep: number;
-  /** extracted: answers that named one of the options (the rest score 0 whatever they say). */
-  evalBefore: { accuracy: number; questions: number; extracted: number } | null;
-  evalAfter: { accuracy: number; questions: number; extracted: number } | null;
+  evalBefore: EvalOutcome | null;
+  evalAfter: EvalOutcome | null;
+}
+
+/** One greedy evaluation of a run (the trainer's EvalResult as the worker sends it). */
+export interface EvalOutcome {
+  accuracy: number;
+  questions: number;
+  /** Answers that named one of the options (the rest score 0 whatever they say). */
+  extracted: number;
+  /** Ids of the questions answered right: before and after compare question by question (pairedComparison). */
+  correct?: string[];
 }
 
 /** A run the worker knows: the active one or one with a stored checkpoint. */

@@ -151,8 +151,8 @@ export class TrainingRun {
     return {
       runId: this.runId, state: this.state as Exclude<TrainState, 'running'>, step: t.step, sftStep: t.sftStep, total: t.config.grpo.steps,
       message: this.message, lastCheckpointStep: this.lastCheckpointStep,
-      evalBefore: t.evalBefore ? { accuracy: t.evalBefore.accuracy, questions: t.evalBefore.questions, extracted: t.evalBefore.extracted } : null,
-      evalAfter: this.evalAfter ? { accuracy: this.evalAfter.accuracy, questions: this.evalAfter.questions, extracted: this.evalAfter.extracted } : null,
+      evalBefore: t.evalBefore && { ...t.evalBefore },
+      evalAfter: this.evalAfter && { ...this.evalAfter },
     };
   }
 

@@ -108,6 +108,9 @@ export interface EvalResult {
   questions: number;
   /** Completions from which an answer could be extracted. */
   extracted: number;
+  /** Ids of the questions answered right, so two evaluations of one run compare question by question
+   * (pairedComparison). Absent in checkpoints written before it existed. */
+  correct?: string[];
 }
 
 export interface GrpoStepResult {
@@ -561,7 +564,8 @@ export class GrpoTrainer {
     const g = this.config.grpo, tok = this.tokenizer;
     const order = new SeededRandom(hashSeed(g.seed, 'eval')).shuffle(this.evalRecords.map((_, i) => i));
     const chosen = order.slice(0, maxQuestions).map((i) => this.evalRecords[i]);
-    let correct = 0, extracted = 0;
+    const correct: string[] = [];
+    let extracted = 0;
     for (let s = 0; s < chosen.length; s += EVAL_BATCH) {
       const part = chosen.slice(s, s + EVAL_BATCH);
       const { images, imageOf } = this.imageBatch(part.map((r) => ({ ref: r.image, transforms: [] })));
@@ -572,14 +576,14 @@ export class GrpoTrainer {
         });
         out.forEach((c, i) => {
           const v = judgeCompletion(part[i], completionText(tok, c.tokens));
-          if (v.correct) correct++;
+          if (v.correct) correct.push(part[i].id);
           if (v.extracted) extracted++;
         });
       } finally {
         images.dispose();
       }
     }
-    return { accuracy: chosen.length ? correct / chosen.length : 0, questions: chosen.length, extracted };
+    return { accuracy: chosen.length ? correct.length / chosen.length : 0, questions: chosen.length, extracted, correct };
   }
 
   /** Everything needed to continue exactly here (reads weights and moments back). */

@@ -1,6 +1,7 @@
 // The run in flight: start / pause / resume / stop (each enabled only when it means something), the phase in
 // words, the step counter and progress bar with the ETA of this session, checkpoints, accuracy before and
 // after, what went wrong in words, and the stored checkpoints a reload can go on from.
+import { formatPValue, pairedEvals } from '../../../eval/metrics.ts';
 import { useDatasetsStore } from '../../../store/datasets.ts';
 import { isResumable, useTrainingStore, type StepProgress, type TrainStatusName } from '../../../store/training.ts';
 import { useUiStore } from '../../../store/ui.ts';
@@ -47,6 +48,7 @@ export function RunCard() {
   const savedRunId = useTrainingStore((s) => s.savedRunId);
   const evalBefore = useTrainingStore((s) => s.evalBefore);
   const evalAfter = useTrainingStore((s) => s.evalAfter);
+  const paired = evalBefore && evalAfter ? pairedEvals(evalBefore, evalAfter) : null;
   const noData = useDatasetsStore((s) => s.status === 'ready' && s.datasets.length === 0);
   const dataJob = useDatasetsStore((s) => s.job);
   // Until the stored datasets are listed, a start would wrongly find none.
@@ -150,6 +152,11 @@ export function RunCard() {
             <span className={evalAfter.accuracy >= evalBefore.accuracy ? 'train-up' : 'train-down'}>
               {evalAfter.accuracy >= evalBefore.accuracy ? '+' : '−'}
               {(Math.abs(evalAfter.accuracy - evalBefore.accuracy) * 100).toFixed(1)} points
+            </span>
+          )}
+          {paired && (
+            <span className="muted" data-testid="train-eval-paired" title="The same questions before and after: the accuracies differ only where the answers changed. The sign test asks how likely so uneven a split of gains and losses would be by chance.">
+              {paired.gained} gained, {paired.lost} lost; sign test {formatPValue(paired.pValue)}
             </span>
           )}
         </div>
