@@ -106,6 +106,8 @@ test('a micro run from scratch: steps and charts move, a reload resumes from the
   await expect(page.getByTestId('train-charts')).toHaveAttribute('data-points', '12');
   await expect(page.getByTestId('train-saved')).toBeVisible();
   await expect(page.getByTestId('train-eval-readout')).toContainText(/after: \d+\.\d% \(4 questions\)/);
+  // Before and after are the same questions, across the pause: the readout compares them one by one.
+  await expect(page.getByTestId('train-eval-paired')).toContainText(/^\d+ gained, \d+ lost; sign test p [=<] \d/);
   await expect(page.getByTestId('train-start')).toBeEnabled();
   await expect(page.getByTestId('train-pause')).toBeDisabled();
   await shot(page, 'finished');
