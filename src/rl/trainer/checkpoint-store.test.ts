@@ -40,6 +40,11 @@ describe('CheckpointStore', () => {
     bad.weights.values().next().value![3] = NaN;
     expect(() => restoreSnapshot(bad, 'ckpt')).toThrow(/ckpt: field 'weights\..*' holds a non-finite value at 3/);
     expect(() => restoreSnapshot({ ...snap, step: -1 }, 'ckpt')).toThrow(/field 'step'/);
+    // The ids an evaluation got right come back with the checkpoint (a resumed run still compares question by question).
+    const evalBefore = { accuracy: 0.5, questions: 2, extracted: 2, correct: ['q1'] };
+    await store.save(summary(4), { ...snap, step: 4, evalBefore });
+    expect((await store.load('a'))!.snapshot.evalBefore).toEqual(evalBefore);
+    expect(() => restoreSnapshot({ ...snap, evalBefore: { ...evalBefore, correct: 'q1' as unknown as string[] } }, 'ckpt')).toThrow(/ckpt: field 'evalBefore.correct'/);
     expect(await store.load('missing')).toBeNull();
     store.close();
     t.dispose();

@@ -119,6 +119,7 @@ export function restoreSnapshot(untrusted: unknown, source = 'checkpoint'): Trai
   if (!Array.isArray(controls.excluded) || !Array.isArray(controls.pinned) || !Array.isArray(controls.moves)) fail(source, 'curriculumControls', 'must hold excluded, pinned and moves lists');
   const evalBefore = o.evalBefore as TrainerSnapshot['evalBefore'];
   if (evalBefore !== null && (typeof evalBefore !== 'object' || typeof evalBefore.accuracy !== 'number')) fail(source, 'evalBefore', 'must be null or {accuracy, questions, extracted}');
+  if (evalBefore?.correct !== undefined && !(Array.isArray(evalBefore.correct) && evalBefore.correct.every((id) => typeof id === 'string'))) fail(source, 'evalBefore.correct', 'must be a list of question ids');
   const runConfig = restoreTrainRunConfig(o.runConfig, `${source}: runConfig`);
   const model = restoreModelConfig(o.model, `${source}: model`);
   const tokenizer = restoreTokenizer(o.tokenizer, `${source}: tokenizer`);
