@@ -67,3 +67,11 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
   }
   return raw as T;
 }
+
+/**
+ * A command that answers `--help` with its usage line (exit 0) before reading any other flag: without this a
+ * `lab train --help` would quietly start a training with every default.
+ */
+export function withUsage(usage: string, run: Command): Command {
+  return async (args) => (args.options.has('help') ? { json: { usage }, message: usage } : run(args));
+}

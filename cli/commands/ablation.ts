@@ -5,7 +5,7 @@
 // with its defaults in mode 'both' (its documented default: the paper's low early S(q) needs redrawn
 // distractors); GDQA is the augmenter with its defaults (zero-variance groups only; `--gdqa all` augments every
 // group). Pure parts: src/runs/ablation.ts.
-import { intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
+import { intOption, UsageError, type Command, type ParsedArgs, withUsage } from '../command.ts';
 import { withTrainingSession, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
 import { choice, demoQuestions, trainConfig } from './train.ts';
 import { CURRICULUM_MODES } from '../../src/curriculum/config.ts';
@@ -64,8 +64,7 @@ export function ablationOptions(args: ParsedArgs) {
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 
-export const ablation: Command = async (args) => {
-  if (args.options.has('help')) return { json: { usage: USAGE }, message: USAGE };
+export const ablation: Command = withUsage(USAGE, async (args) => {
   const { base, seeds, settings, runtime } = ablationOptions(args);
   const questions = demoQuestions(args);
   const plan = ablationPlan(base, seeds, settings);
@@ -97,4 +96,4 @@ export const ablation: Command = async (args) => {
   const json: AblationResult = { format: ABLATION_FORMAT, version: ABLATION_VERSION, createdAt: new Date().toISOString(), runtime: runtimeName, config, runs, summary, notes };
   const table = summary.map((s) => `${s.method} ${pct(s.accuracyMean)}${s.accuracyStd === null ? '' : ` ± ${(100 * s.accuracyStd).toFixed(1)}`} zero_std ${s.finalFracZeroStd?.toFixed(2) ?? 'n/a'}`).join('; ');
   return { json, message: `ablation: ${plan.length} runs (${seeds} seeds x 4 methods, ${base.preset}, ${base.grpo.steps} steps, ${runtimeName}): ${table}${notes.length ? ` (${notes.length} notes on stderr and in the JSON)` : ''}` };
-};
+});

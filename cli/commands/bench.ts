@@ -4,7 +4,7 @@
 // `lab bench --suite model [--preset tiny] [--reps N] [--warmup N] [--json f]`: the whole policy forward on
 // our engine vs the exported ONNX model on onnxruntime-web (WebGPU, wasm), and KV-cache generation speed.
 import { writeFileSync } from 'node:fs';
-import { intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
+import { intOption, UsageError, type Command, type ParsedArgs, withUsage } from '../command.ts';
 import { withBenchPage } from '../bench-harness.ts';
 import { defaultKernelSuiteConfig } from '../../bench/kernel-suite-config.ts';
 import type { KernelSuiteOptions } from '../../bench/kernel-suite.ts';
@@ -13,6 +13,9 @@ import {
   DEFAULT_MODEL_SUITE, formatModelTable, modelBenchSummary, modelCorrectnessFailures, restoreModelSuiteReport, type ModelSuiteOptions,
 } from '../../bench/model-suite-report.ts';
 import { MODEL_PRESETS, type PresetName } from '../../src/model/config.ts';
+
+const USAGE =
+  'usage: bench --suite kernels [--reps N] [--warmup N] [--shapes a,b] [--json f] | bench --suite model [--preset micro|tiny|small] [--reps N] [--warmup N] [--json f]';
 
 /** Suites `--suite` accepts: matmul kernels, or the whole policy (forward and generation). */
 export const BENCH_SUITES = ['kernels', 'model'] as const;
@@ -68,7 +71,7 @@ export function benchSummary(report: KernelSuiteReport): string {
   return [`adapter ${a.vendor} ${a.architecture}${a.isFallbackAdapter ? ' (fallback)' : ''}`, `autotune chose ${report.autotune.chosen}`, ...parts].join('; ');
 }
 
-export const bench: Command = async (args) => {
+export const bench: Command = withUsage(USAGE, async (args) => {
   const log = (line: string) => console.error(line);
   if (benchSuite(args) === 'model') return benchModel(args, log);
   const options = benchOptions(args);
@@ -83,7 +86,7 @@ export const bench: Command = async (args) => {
     throw new Error(`correctness check failed:\n${failures.join('\n')}`);
   }
   return { json: report, message: benchSummary(report) };
-};
+});
 
 async function benchModel(args: ParsedArgs, log: (line: string) => void) {
   const options = modelBenchOptions(args);

@@ -4,7 +4,7 @@
 // A dataset path is read in Node with src/data's intake and imported by the page like a drop. Exit 2 on bad flags.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { intOption, UsageError, choiceOption, type Command, type ParsedArgs } from '../command.ts';
+import { intOption, UsageError, choiceOption, type Command, type ParsedArgs, withUsage } from '../command.ts';
 import { withLabPage } from '../harness.ts';
 import { intakeFromPaths } from '../../src/data/intake/node-files.ts';
 import type { AutomationEvalParams } from '../../src/automation.ts';
@@ -112,7 +112,7 @@ export function evalJson(options: EvalOptions, result: EvalRunResult, app: { ver
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-export const evaluate: Command = async (args) => {
+export const evaluate: Command = withUsage(USAGE, async (args) => {
   const options = evalOptions(args);
   const log = (line: string) => console.error(line);
   let dataset: AutomationEvalParams['dataset'] = { kind: 'demo' };
@@ -143,4 +143,4 @@ export const evaluate: Command = async (args) => {
     json: evalJson(options, result, app),
     message: `${report.policy} on ${report.task}: ${report.overall.n} questions; ${overall}; could not extract ${u.count}/${u.total}${result.tooLong.length ? ` (${result.tooLong.length} prompts longer than the model's context)` : ''}; ${report.throughput.questionsPerSecond.toFixed(2)} questions/s on ${result.engine}`,
   };
-};
+});

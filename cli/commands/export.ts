@@ -4,7 +4,7 @@
 // are read exactly as `lab inspect` and the Data panel read them.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { choiceOption, intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
+import { choiceOption, intOption, UsageError, type Command, type ParsedArgs, withUsage } from '../command.ts';
 import { readRunFile } from '../run-file.ts';
 import { generateAnatomySynth } from '../../src/data/synth/anatomy-synth.ts';
 import { intakeFromPaths } from '../../src/data/intake/node-files.ts';
@@ -52,7 +52,7 @@ async function datasetFromPaths(spec: string): Promise<LoadedData> {
   return { name: paths.map((p) => p.replace(/[/\\]+$/, '').split(/[/\\]/).pop()).join('+'), fingerprint: loaded.report.fingerprint, records: loaded.records, images: fileMapImageSource(bytes) };
 }
 
-export const exportRecipe: Command = async (args) => {
+export const exportRecipe: Command = withUsage(USAGE, async (args) => {
   const unknown = [...args.options.keys()].filter((k) => !KNOWN.has(k));
   if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.map((k) => `--${k}`).join(', ')}\n${USAGE}`);
   if (args.positional.length > 0) throw new UsageError(`unexpected arguments: ${args.positional.join(' ')}\n${USAGE}`);
@@ -110,4 +110,4 @@ export const exportRecipe: Command = async (args) => {
       `${target}: ${m.rows} rows (${m.steps} steps x ${m.rowsPerStep}) and ${result.files.length} files in ${out}` +
       (active.length > 0 ? `; not carried over: ${active.join(', ')} (see README.md)` : ''),
   };
-};
+});

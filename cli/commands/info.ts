@@ -1,9 +1,11 @@
 // `lab info`: the WebGPU adapter the lab gets in headless Chromium, its limits and features.
 import { readFileSync } from 'node:fs';
-import type { Command } from '../command.ts';
+import { withUsage, type Command } from '../command.ts';
 import { withLabPage } from '../harness.ts';
 
-export const info: Command = async () => {
+const USAGE = 'usage: info [--json <file>]';
+
+export const info: Command = withUsage(USAGE, async () => {
   const state = await withLabPage(({ page }) => page.evaluate(() => window.labAutomation!.deviceInfo()), (l) => console.error(l));
   const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   if (state.status !== 'ready' || !state.adapter) {
@@ -24,4 +26,4 @@ export const info: Command = async () => {
       `maxStorageBufferBindingSize ${a.limits.maxStorageBufferBindingSize}, maxBufferSize ${a.limits.maxBufferSize}, ` +
       `maxComputeInvocationsPerWorkgroup ${a.limits.maxComputeInvocationsPerWorkgroup}; features: ${feats}`,
   };
-};
+});

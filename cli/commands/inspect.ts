@@ -2,7 +2,7 @@
 // exactly as the Data panel does (same intake, detection, validation) and reports what the lab would import.
 // Exit 2 when nothing usable was found (no path, no recognised format, or no accepted record).
 import { existsSync } from 'node:fs';
-import { UsageError, type Command } from '../command.ts';
+import { UsageError, type Command, withUsage } from '../command.ts';
 import { intakeFromPaths } from '../../src/data/intake/node-files.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { FORMAT_READERS } from '../../src/data/formats/detect.ts';
@@ -10,7 +10,7 @@ import { DEFAULT_READ_CONFIG, type FormatId } from '../../src/data/formats/types
 
 const USAGE = `usage: inspect <file|folder|zip>... [--format ${FORMAT_READERS.map((r) => r.id).join('|')}] [--no-hash] [--json <file>]`;
 
-export const inspect: Command = async (args) => {
+export const inspect: Command = withUsage(USAGE, async (args) => {
   const paths = args.positional;
   if (!paths.length) throw new UsageError(`inspect needs at least one path\n${USAGE}`);
   for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
@@ -38,4 +38,4 @@ export const inspect: Command = async (args) => {
     `(${r.repaired} repaired), ${r.rejected} rejected; images ${r.images.found} found, ${r.images.missing} missing, ` +
     `${r.images.undecodable} undecodable; ${r.leakage.length} leaked images, ${r.duplicates.length} duplicate groups`;
   return { json: { ...r, preview }, message };
-};
+});

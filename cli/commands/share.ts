@@ -1,7 +1,7 @@
 // `lab share`: runs as URLs from the command line, with the app's own codec.
 //   share encode <run.json> [--id <run id>] [--base <url>]   prints the URL (json: {url, bytes, dropped})
 //   share decode <url> [--json <file>]                       writes the run, or exits 2 with the reason
-import { UsageError, type Command, type CommandResult } from '../command.ts';
+import { UsageError, type Command, type CommandResult, withUsage } from '../command.ts';
 import { readRunFile } from '../run-file.ts';
 import { decodeRunUrl, DEFAULT_SHARE_BASE, encodeRunUrl } from '../../src/share/codec.ts';
 import { ShareDecodeError } from '../../src/share/errors.ts';
@@ -26,7 +26,7 @@ function decode(url: string | undefined): CommandResult {
   }
 }
 
-export const share: Command = async (args) => {
+export const share: Command = withUsage(USAGE, async (args) => {
   const [sub, target, ...extra] = args.positional;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}\n${USAGE}`);
   const base = args.options.get('base') ?? DEFAULT_SHARE_BASE;
@@ -34,4 +34,4 @@ export const share: Command = async (args) => {
   if (sub === 'encode') return encode(target, args.options.get('id'), base);
   if (sub === 'decode') return decode(target);
   throw new UsageError(sub ? `unknown share action '${sub}'\n${USAGE}` : USAGE);
-};
+});

@@ -7,7 +7,7 @@
 // through window.labAutomation.train (WebGPU there, the CPU backend without it); `--runtime node` runs the same
 // run loop (rl/trainer/run-loop.ts) in Node on the CpuBackend or Dawn (`--backend gpu`). One trainer either way:
 // cli/train-runner.ts runs it, for this command and for `lab ablation`.
-import { intOption, UsageError, type Command, type ParsedArgs } from '../command.ts';
+import { intOption, UsageError, type Command, type ParsedArgs, withUsage } from '../command.ts';
 import { runTraining, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
 import { DEFAULT_SYNTH_CONFIG } from '../../src/data/synth/anatomy-synth.ts';
 import { formatPValue, pairedEvals } from '../../src/eval/metrics.ts';
@@ -96,10 +96,10 @@ export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.
   return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions${change})` };
 }
 
-export const train: Command = async (args) => {
+export const train: Command = withUsage(USAGE, async (args) => {
   if (args.positional.length > 0) throw new UsageError(`train takes no positional arguments\n${USAGE}`);
   const config = trainConfig(args);
   const questions = demoQuestions(args);
   const checkpoint = checkpointOption(args);
   return trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint }), questions, checkpoint);
-};
+});
