@@ -1,4 +1,4 @@
-// `lab eval --dataset demo|<path> --checkpoint <file>|pretrained --metrics greedy,avg5,circular,likelihood
+// `lab eval --dataset demo|<path> --checkpoint <file>|pretrained --metrics greedy,avg5,circular,likelihood,blind
 // [--split test] [--max N] [--seed S] [--max-new-tokens T] [--backend auto|webgpu|cpu] [--json f]`: evaluates a
 // model in headless Chromium through the page's labAutomation (the same worker job the Evaluate panel runs).
 // A dataset path is read in Node with src/data's intake and imported by the page like a drop. Exit 2 on bad flags.
@@ -14,7 +14,7 @@ import { accuracyTable, formatAccuracyTable } from '../../src/eval/tables.ts';
 import type { EvalRunResult } from '../../src/worker/eval-protocol.ts';
 
 const USAGE =
-  'usage: eval --dataset demo|<path> --checkpoint <file.safetensors>|pretrained [--metrics greedy,avg5,circular,likelihood] ' +
+  'usage: eval --dataset demo|<path> --checkpoint <file.safetensors>|pretrained [--metrics greedy,avg5,circular,likelihood,blind] ' +
   '[--split test] [--max N] [--seed S] [--max-new-tokens T] [--backend auto|webgpu|cpu] [--no-save] [--json <file>]';
 
 const KNOWN_FLAGS = new Set(['dataset', 'checkpoint', 'metrics', 'split', 'max', 'seed', 'max-new-tokens', 'backend', 'no-save', 'json']);
@@ -46,10 +46,10 @@ export function parseMetrics(text: string): { metrics: EvalMetric[]; k: number }
       if (metrics.includes('avgk') && n !== k) throw new UsageError(`--metrics: one Avg@k per evaluation, got avg${k} and ${raw}`);
       k = n;
       metric = 'avgk';
-    } else if (raw === 'greedy' || raw === 'circular' || raw === 'likelihood') {
+    } else if (raw === 'greedy' || raw === 'circular' || raw === 'likelihood' || raw === 'blind') {
       metric = raw;
     } else {
-      throw new UsageError(`--metrics: unknown metric '${raw}' (known: greedy, avg<k> such as avg5, circular, likelihood)`);
+      throw new UsageError(`--metrics: unknown metric '${raw}' (known: greedy, avg<k> such as avg5, circular, likelihood, blind)`);
     }
     if (!metrics.includes(metric)) metrics.push(metric);
   }

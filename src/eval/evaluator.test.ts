@@ -163,3 +163,34 @@ describe('evaluatePolicy with a scripted policy', () => {
     await expect(evaluatePolicy(new ScriptedPolicy(), task, { signal: controller.signal })).rejects.toThrow();
   });
 });
+
+describe('the image-blind metric', () => {
+  /** Reads the image: right whenever it has one; without it, always answers 'A'. */
+  class ImageReader implements EvalPolicy {
+    readonly name = 'image-reader';
+    readonly seen: string[] = [];
+    async generate(prompts: readonly EvalPrompt[]): Promise<Generation[]> {
+      return prompts.map((p) => {
+        this.seen.push(`${p.record.id}:${p.record.image}`);
+        const letter = p.record.image ? 'ABCD'[p.record.goldIndex] : 'A';
+        return { text: `<answer>${letter}</answer>`, tokens: 3 };
+      });
+    }
+    async scoreOptions(): Promise<number[][]> {
+      throw new Error('not asked');
+    }
+  }
+  const textOnly: VqaRecord = { ...mc('t1', 1), image: '' };
+  const task = new VqaTask('blind', [mc('b1', 0), mc('b2', 1), mc('b3', 2), mc('b4', 0), textOnly]);
+
+  it('asks again without the image; greedy minus blind is what the image adds', async () => {
+    const policy = new ImageReader();
+    const report = await evaluatePolicy(policy, task, { config: { metrics: ['greedy', 'blind'] }, now: fakeClock() });
+    const m = report.overall.metrics;
+    expect(m.greedy).toEqual({ n: 5, value: 4 / 5 }); // t1 has no image to read
+    expect(m.blind).toEqual({ n: 4, value: 2 / 4 }); // only b1 and b4 have gold 'A'; t1 is not asked twice
+    expect(policy.seen.filter((s) => s.endsWith(':')).sort()).toEqual(['b1:', 'b2:', 'b3:', 'b4:', 't1:']); // t1 once, greedy
+    expect(report.overall.generations).toBe(9);
+    expect(evalReportSchema.safeParse(report).success).toBe(true);
+  });
+});

@@ -30,6 +30,8 @@ interface Outcome {
   samples?: Verdict[];
   rotations?: Verdict[];
   likelihoodCorrect?: boolean;
+  /** The greedy verdict with the image withheld. */
+  blind?: Verdict;
 }
 
 const isChoice = (r: VqaRecord): boolean => !r.open && r.options.length > 0;
@@ -109,6 +111,14 @@ export async function evaluatePolicy(policy: EvalPolicy, task: EvalTask<VqaRecor
     asked.forEach((a, i) => a.outcome.rotations!.push(task.evaluate(a.record, completions[i].text)));
   }
 
+  if (wants.has('blind')) {
+    // An empty image reference is how a text-only question reaches the policy: it sees a grey frame. Only
+    // questions that have an image are asked again; a text-only one is already blind (its greedy answer).
+    const withImage = outcomes.filter((o) => o.record.image !== '');
+    const completions = await generateAll('blind', withImage.map((o) => ask({ ...o.record, image: '' })), greedyDecoding);
+    withImage.forEach((o, i) => (o.blind = task.evaluate(o.record, completions[i].text)));
+  }
+
   if (wants.has('likelihood')) {
     const choice = outcomes.filter((o) => isChoice(o.record));
     for (const [done, o] of choice.entries()) {
@@ -130,6 +140,7 @@ export async function evaluatePolicy(policy: EvalPolicy, task: EvalTask<VqaRecor
     ...(o.greedy ? [o.greedy.verdict] : []),
     ...(o.samples ?? []),
     ...(o.rotations ?? []).slice(1),
+    ...(o.blind ? [o.blind] : []),
   ];
   const score = (group: readonly Outcome[]): GroupScore => {
     const all = group.flatMap(verdictsOf);
@@ -143,6 +154,10 @@ export async function evaluatePolicy(policy: EvalPolicy, task: EvalTask<VqaRecor
     if (wants.has('circular')) {
       const rotated = group.filter((o) => o.rotations);
       metrics.circular = { n: rotated.length, value: circularAccuracy(rotated.map((o) => o.rotations!.map((v) => v.correct))) };
+    }
+    if (wants.has('blind')) {
+      const seen = group.filter((o) => o.blind);
+      metrics.blind = { n: seen.length, value: greedyAccuracy(seen.map((o) => o.blind!.correct)) };
     }
     if (wants.has('likelihood')) {
       const scored = group.filter((o) => o.likelihoodCorrect !== undefined);

@@ -2,8 +2,12 @@
 // what a shared URL carries. Plain JSON only (no Maps, no class instances) so it survives every trip.
 import type { EvalConfig } from './config.ts';
 
-/** The metrics an evaluation can compute. */
-export type EvalMetric = 'greedy' | 'avgk' | 'circular' | 'likelihood';
+/**
+ * The metrics an evaluation can compute. 'blind' is greedy accuracy with every image withheld (the policy sees a
+ * grey frame): what the question text alone earns, so greedy minus blind is what the image adds.
+ */
+export const EVAL_METRICS = ['greedy', 'avgk', 'circular', 'likelihood', 'blind'] as const;
+export type EvalMetric = (typeof EVAL_METRICS)[number];
 
 /** The breakdowns of a VLMEvalKit-style table, after 'Overall'. */
 export const CATEGORY_DIMENSIONS = ['questionType', 'modality', 'anatomy', 'source'] as const;
@@ -25,7 +29,7 @@ export interface GroupScore {
   generations: number;
   /** Of those, how many had no extractable answer. */
   unextractable: number;
-  /** Keyed by metric label: 'greedy', 'avg@5', 'circular', 'likelihood'. */
+  /** Keyed by metric label: 'greedy', 'avg@5', 'circular', 'likelihood', 'blind'. */
   metrics: Record<string, MetricCell>;
 }
 

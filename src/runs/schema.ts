@@ -2,7 +2,7 @@
 // refused), finite numbers only, bounded strings and arrays. Used for everything that did not come from
 // this tab's own memory: IndexedDB, imported files and shared URLs.
 import { z } from 'zod';
-import { CATEGORY_DIMENSIONS, type EvalReport } from '../eval/report.ts';
+import { CATEGORY_DIMENSIONS, EVAL_METRICS, type EvalReport } from '../eval/report.ts';
 import type { EvalConfig } from '../eval/config.ts';
 import { RUN_KINDS, type JsonValue, type RunRecord } from './record.ts';
 
@@ -45,7 +45,7 @@ export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
 const jsonObject = z.record(shortString, jsonValueSchema);
 
 const evalConfigSchema: z.ZodType<EvalConfig> = z.strictObject({
-  metrics: z.array(z.enum(['greedy', 'avgk', 'circular', 'likelihood'])).max(4),
+  metrics: z.array(z.enum(EVAL_METRICS)).max(EVAL_METRICS.length),
   k: z.number().int().min(1).max(1000),
   temperature: nonNegative,
   topP: unit,

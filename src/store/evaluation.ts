@@ -81,7 +81,7 @@ export const DEFAULT_EVAL_SETUP: EvalSetup = {
   split: 'test',
   maxQuestions: 32,
   seed: 0,
-  metrics: { greedy: true, avgk: false, circular: false, likelihood: false },
+  metrics: { greedy: true, avgk: false, circular: false, likelihood: false, blind: false },
   k: 5,
 };
 

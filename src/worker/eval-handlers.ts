@@ -5,7 +5,7 @@ import { DatasetStore, type DatasetMeta, type VqaRecord } from '../data/index.ts
 import { evaluatePolicy } from '../eval/evaluator.ts';
 import type { EvalPolicy, EvalPrompt, GenerateOptions, Generation } from '../eval/policy.ts';
 import { PolicyEvalAdapter } from '../eval/policy-adapter.ts';
-import type { EvalMetric } from '../eval/report.ts';
+import { EVAL_METRICS, type EvalMetric } from '../eval/report.ts';
 import { VqaTask } from '../eval/task.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { Policy } from '../model/policy/policy.ts';
@@ -69,7 +69,7 @@ export interface EvalHandlerOptions {
   now?: () => number;
 }
 
-const METRICS: readonly EvalMetric[] = ['greedy', 'avgk', 'circular', 'likelihood'];
+const METRICS: readonly EvalMetric[] = EVAL_METRICS;
 const MAX_QUESTIONS = 100_000;
 
 /** Fetches public/models/… from the app's own origin; null when the build does not hold it. */

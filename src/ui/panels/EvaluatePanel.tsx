@@ -15,6 +15,7 @@ const METRICS: Array<{ metric: EvalMetric; label: string; help: string }> = [
   { metric: 'avgk', label: 'Avg@k', help: 'mean accuracy over k sampled answers (the paper reports Avg@5)' },
   { metric: 'circular', label: 'CircularEval', help: 'right under every rotation of the options' },
   { metric: 'likelihood', label: 'Likelihood', help: "the option whose text the model finds most likely (OmniMedVQA's metric)" },
+  { metric: 'blind', label: 'Image-blind', help: 'greedy with the image withheld: what the question text alone earns' },
 ];
 
 function useNow(active: boolean): number {

@@ -30,7 +30,7 @@ export function AccuracyTables({ report }: { report: EvalReport }) {
         return (
           <section key={metric} className="eval-table-block">
             <h3>
-              {metric} <span className="muted">accuracy, %</span>
+              {metric} <span className="muted">accuracy{metric === 'blind' ? ' with every image withheld' : ''}, %</span>
             </h3>
             <div className="eval-scroll">
               <table className="data eval-table" data-testid={`eval-table-${metric}`}>
