@@ -6,6 +6,8 @@
 //   tsx scripts/pretrain.ts [--steps 300] [--batch 16] [--lr 2e-3] [--seed 0] [--backend cpu|gpu] [--questions 2000] [--eval-every 0]
 //                           [--preset micro] [--eval 200] [--answer text|letter] [--out public/models/anatomysynth-<preset>.safetensors]
 //                           [--from <checkpoint.safetensors>]   (continue SFT from a checkpoint instead of fresh weights)
+//                           [--captions off|on]                 (on: beside each batch's questions, caption rows
+//                                                                naming every structure of an image with its cell)
 //                           [--dtype F32|F16|BF16]              (how the weights are stored; F16 beyond micro, so a
 //                                                                tiny checkpoint stays under the repo's file limit)
 //                           [--state <file> --save-every 25]    (write the whole trainer state every N steps; a later
@@ -18,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { deserialize, serialize } from 'node:v8';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_SYNTH_CONFIG, generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
+import { sceneTexts } from '../src/data/synth/scene-text.ts';
 import { writeCheckpoint, type FloatDtype } from '../src/model/safetensors.ts';
 import { checkpointInit, scratchInit } from '../src/rl/trainer/init.ts';
 import { restoreTrainRunConfig } from '../src/rl/trainer/run-config.ts';
@@ -59,7 +62,12 @@ async function main(): Promise<void> {
   // test scenes stay test scenes and no demo test image is ever trained on (checked in anatomy-synth.test.ts).
   const questions = Number(arg('questions', String(DEFAULT_SYNTH_CONFIG.questions)));
   const synth = generateAnatomySynth({ seed: DEFAULT_SYNTH_CONFIG.seed, questions, imageSize: 64 });
-  const data = { records: synth.records, image: (ref: string) => synth.images.get(ref) ?? null };
+  // A caption names every structure of an image, where a question names one: more to learn the image from per
+  // step (README, "The pretrained default").
+  const captions = arg('captions', 'off');
+  if (captions !== 'off' && captions !== 'on') throw new Error(`--captions must be off or on, got ${captions}`);
+  const layouts = captions === 'on' ? sceneTexts(synth) : null;
+  const data = { records: synth.records, image: (ref: string) => synth.images.get(ref) ?? null, ...(layouts ? { grounding: (ref: string) => layouts.get(ref) ?? null } : {}) };
   const from = arg('from', '');
   const init = from ? checkpointInit(readFileSync(from), from) : scratchInit(preset, synth.records, seed);
   const previous = from ? (JSON.parse(init.extra?.card ?? 'null') as { training?: unknown } | null) : null;
@@ -122,11 +130,11 @@ async function main(): Promise<void> {
   const last = trainer.sftMetrics.at(-1);
   const card = {
     name: `anatomysynth-${preset}`,
-    made: `npm run pretrain (scripts/pretrain.ts): SFT on the gold answer in <think>..</think> <answer>${answerForm === 'text' ? 'OPTION TEXT' : 'LETTER'}</answer> format`,
+    made: `npm run pretrain (scripts/pretrain.ts): SFT on the gold answer in <think>..</think> <answer>${answerForm === 'text' ? 'OPTION TEXT' : 'LETTER'}</answer> format${captions === 'on' ? ', with caption rows naming every structure of an image' : ''}`,
     dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions, imageSize: 64, trainQuestions: trainer.trainRecords.length, testQuestions: trainer.evalRecords.length },
     model: { preset, parameters: trainer.policy.params.count(), vocabSize: init.tokenizer.vocabSize, initSeed: seed },
     storedAs: dtype,
-    training: { steps, batchSize: batch, learningRate: lr, schedule: 'cosine to lr/10 after a 5% warmup', optimizer: 'AdamW (0.9, 0.999), clip 1.0', backend: backend.name },
+    training: { steps, batchSize: batch, learningRate: lr, captions, schedule: 'cosine to lr/10 after a 5% warmup', optimizer: 'AdamW (0.9, 0.999), clip 1.0', backend: backend.name },
     continuedFrom: previous ? { file: from.replace(/^.*\//, ''), training: previous.training } : null,
     finalLoss: last?.loss ?? null,
     finalLossEma: ema,

@@ -12,12 +12,11 @@ import { checkpointInit, pretrainedPath } from './init.ts';
 import { restoreTrainRunConfig } from './run-config.ts';
 import { GrpoTrainer } from './trainer.ts';
 
-// Measured on the demo's first 120 test questions: micro 48.3% (120 named an option), tiny 26.7% (117). The
-// tiny default is only 700 SFT steps in (25.7% on all 428, 27.6% on 428 of its pretrain set): at chance, with
-// room to learn; micro is the better policy and stays the lab's opening default.
+// Measured on the demo's first 120 test questions: micro 48.3% (120 named an option), tiny 36.7% (111). Tiny
+// (700 SFT steps) scores 32.2% on all 428 against micro's 41.8%, so micro stays the lab's opening default.
 const DEFAULTS: { preset: PresetName; dtype: string; questions: number; atLeast: number; named: number }[] = [
   { preset: 'micro', dtype: 'F32', questions: 120, atLeast: 0.4, named: 0.95 },
-  { preset: 'tiny', dtype: 'F16', questions: 120, atLeast: 0.2, named: 0.95 },
+  { preset: 'tiny', dtype: 'F16', questions: 120, atLeast: 0.3, named: 0.9 },
 ];
 
 describe('the committed pretrained defaults', () => {

@@ -21,6 +21,18 @@ export function sftTargetText(record: VqaRecord, answerForm: 'letter' | 'text'):
   return `<think>The structure is ${gold}.</think> <answer>${answer}</answer>`;
 }
 
+/** The instruction of an SFT caption row (the image, then this). */
+export const CAPTION_PROMPT = 'Name every anatomy in the frame with its position.';
+
+export function captionPromptIds(tokenizer: Tokenizer): number[] {
+  return [tokenizer.imageId, ...tokenizer.encode(CAPTION_PROMPT)];
+}
+
+/** A caption row's target: the description, a full stop, `<eos>`. */
+export function captionTargetIds(tokenizer: Tokenizer, description: string): number[] {
+  return [...tokenizer.encode(`${description}.`), tokenizer.eosId];
+}
+
 /** Generation ends at `</answer>` (the format is then complete) or at `<eos>`. */
 export function stopTokens(tokenizer: Tokenizer): number[] {
   return [tokenizer.answerEndId, tokenizer.eosId];

@@ -88,4 +88,21 @@ describe('GrpoTrainer on the CpuBackend', () => {
     expect(r.questions).toBe(4);
     t.dispose();
   });
+
+  it('adds caption rows where the dataset describes the image, and none where it does not', async () => {
+    const { data, init } = microFixture();
+    const firstStep = async (grounding?: (ref: string) => string | null) => {
+      const t = GrpoTrainer.create(new CpuBackend(), microRunConfig({}, { steps: 1, sft: { steps: 1, batchSize: 4 } }), { ...data, ...(grounding ? { grounding } : {}) }, init);
+      const m = await t.sftStepOnce();
+      t.dispose();
+      return m;
+    };
+    const plain = await firstStep();
+    const captioned = await firstStep(() => 'top-left liver, center gut');
+    expect(captioned.loss).not.toBe(plain.loss);
+    expect(captioned.tokens_per_second * captioned.step_time).toBeGreaterThan(plain.tokens_per_second * plain.step_time);
+    // A caption longer than the sequence leaves room for, or no description at all: the questions alone.
+    expect((await firstStep(() => 'liver '.repeat(200))).loss).toBe(plain.loss);
+    expect((await firstStep(() => null)).loss).toBe(plain.loss);
+  });
 });

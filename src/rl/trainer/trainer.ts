@@ -43,7 +43,7 @@ import { combinedReward, REWARD_FUNCTIONS } from '../rewards.ts';
 import { grpoOpsFor, LOSS_STATS, type GrpoOps } from './grpo-ops.ts';
 import { PixelCache, type RgbBytes } from './images.ts';
 import { PolicyOptimizer, type OptimizerSettings, type OptimizerState } from './optimizer.ts';
-import { completionText, promptIds, sftTargetText, stopTokens } from './prompting.ts';
+import { captionPromptIds, captionTargetIds, completionText, promptIds, sftTargetText, stopTokens } from './prompting.ts';
 
 /** The dataset as the trainer reads it. */
 export interface TrainerData {
@@ -51,6 +51,11 @@ export interface TrainerData {
   records: readonly VqaRecord[];
   /** Stored image of a reference, or null. */
   image(ref: string): RgbBytes | null;
+  /**
+   * What an image shows, in words, where the dataset knows it (AnatomySynth's layout): SFT then also trains the
+   * policy to caption the image. Absent, or null for an image, means questions only.
+   */
+  grounding?(ref: string): string | null;
 }
 
 /** Starting weights: a model config, its tokenizer, and weights (null = fresh from config.seed). */
@@ -165,6 +170,9 @@ export class GrpoTrainer {
   readonly sftMetrics: SftStepMetrics[] = [];
   evalBefore: EvalResult | null = null;
 
+  /** The dataset's words for an image, for the SFT think (TrainerData.grounding). */
+  private readonly grounding: (ref: string) => string | null;
+
   private constructor(
     readonly backend: Backend,
     readonly config: TrainRunConfig,
@@ -179,6 +187,7 @@ export class GrpoTrainer {
     this.policy = new Policy(backend, model, params);
     this.ops = grpoOpsFor(backend);
     this.pixels = new PixelCache((ref) => data.image(ref), model.imageSize);
+    this.grounding = data.grounding ? (ref) => data.grounding!(ref) : () => null;
     const fits = (r: VqaRecord) => numImageTokens(model) + promptIds(tokenizer, r).length + 16 <= model.maxSeqLen;
     const mc = data.records.filter(isMultipleChoice);
     let train = mc.filter((r) => r.split === config.trainSplit);
@@ -287,17 +296,39 @@ export class GrpoTrainer {
     return out;
   }
 
+  /**
+   * Caption rows beside a batch's questions: one per distinct image the dataset describes (TrainerData.grounding),
+   * at most half as many as the questions. Each names every structure of its image, so the image encoder is
+   * taught by several labels per image rather than the one a question gives (README, "The pretrained default").
+   */
+  private captionRows(records: readonly VqaRecord[]): { ref: string; prompt: number[]; completion: number[] }[] {
+    const tok = this.tokenizer, prompt = captionPromptIds(tok), room = this.policy.config.maxSeqLen - numImageTokens(this.policy.config) - prompt.length;
+    const rows: { ref: string; prompt: number[]; completion: number[] }[] = [];
+    const seen = new Set<string>();
+    for (const r of records) {
+      if (rows.length >= Math.floor(records.length / 2) || seen.has(r.image)) continue;
+      seen.add(r.image);
+      const text = this.grounding(r.image);
+      if (!text) continue;
+      const completion = captionTargetIds(tok, text);
+      if (completion.length <= room) rows.push({ ref: r.image, prompt, completion });
+    }
+    return rows;
+  }
+
   /** One warm-start step: cross-entropy on the gold answers in the tag format. */
   async sftStepOnce(): Promise<SftStepMetrics> {
     if (this.phase !== 'sft') throw new Error('trainer: no SFT steps left');
     const t0 = performance.now();
     const b = this.backend, tok = this.tokenizer;
     const records = this.sftBatch(this.sftStep);
-    const { images, imageOf } = this.imageBatch(records.map((r) => ({ ref: r.image, transforms: [] })));
+    const captions = this.captionRows(records);
+    const { images, imageOf } = this.imageBatch([...records.map((r) => r.image), ...captions.map((c) => c.ref)].map((ref) => ({ ref, transforms: [] })));
+    const form = this.config.grpo.sft.answerForm;
     const batch: PolicyBatch = {
       images, imageOfRow: imageOf,
-      prompts: records.map((r) => promptIds(tok, r)),
-      completions: records.map((r) => tok.encode(sftTargetText(r, this.config.grpo.sft.answerForm))),
+      prompts: [...records.map((r) => promptIds(tok, r)), ...captions.map((c) => c.prompt)],
+      completions: [...records.map((r) => tok.encode(sftTargetText(r, form))), ...captions.map((c) => c.completion)],
     };
     const lr = this.optimizer.lr;
     this.policy.params.zeroGrads();

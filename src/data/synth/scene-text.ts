@@ -1,0 +1,20 @@
+// A scene in words, for a grounded SFT think: every structure the frame holds with its grid position, in
+// reading order ("top-mid gallbladder, top-right spleen, center-left cystic plate, bottom-left gut"). A warm
+// start that names the whole layout supervises every structure in the image, where the one-answer think
+// supervises only the structure asked about; that is several labels per image rather than one.
+import { positionName, type Scene } from './render.ts';
+import type { SynthDataset } from './anatomy-synth.ts';
+
+/** The layout of one scene, in reading order (row by row, left to right). */
+export function describeScene(scene: Scene): string {
+  return [...scene.placed]
+    .sort((a, b) => a.row - b.row || a.col - b.col)
+    .map((p) => `${positionName(p.row, p.col)} ${p.structure.name.toLowerCase()}`)
+    .join(', ');
+}
+
+/** Image reference -> its scene's layout in words, for every scene of a generated dataset. */
+export function sceneTexts(dataset: Pick<SynthDataset, 'config' | 'scenes'>): Map<string, string> {
+  // The same reference scheme generateAnatomySynth uses, so a record's `image` finds its scene.
+  return new Map(dataset.scenes.map((scene, s) => [`anatomysynth/${dataset.config.seed}/scene-${String(s).padStart(5, '0')}`, describeScene(scene)]));
+}
