@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const questions = Number(arg('questions', String(DEFAULT_SYNTH_CONFIG.questions)));
   const synth = generateAnatomySynth({ seed: DEFAULT_SYNTH_CONFIG.seed, questions, imageSize: 64 });
   // A caption names every structure of an image, where a question names one: more to learn the image from per
-  // step (README, "The pretrained default").
+  // step (README, "Teaching the policy its image").
   const captions = arg('captions', 'off');
   if (captions !== 'off' && captions !== 'on') throw new Error(`--captions must be off or on, got ${captions}`);
   const layouts = captions === 'on' ? sceneTexts(synth) : null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateAnatomySynth } from './anatomy-synth.ts';
 import { describeScene, sceneTexts } from './scene-text.ts';
 
-describe('scene text (the grounded think)', () => {
+describe('scene text, the target of the caption rows', () => {
   const synth = generateAnatomySynth({ questions: 200 });
 
   it('names every structure of a scene with its cell, in reading order', () => {

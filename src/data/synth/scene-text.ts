@@ -1,7 +1,7 @@
-// A scene in words, for a grounded SFT think: every structure the frame holds with its grid position, in
-// reading order ("top-mid gallbladder, top-right spleen, center-left cystic plate, bottom-left gut"). A warm
-// start that names the whole layout supervises every structure in the image, where the one-answer think
-// supervises only the structure asked about; that is several labels per image rather than one.
+// A scene in words, for SFT caption rows: every structure the frame holds with its grid position, in reading
+// order ("top-mid gallbladder, top-right spleen, center-left cystic plate, bottom-left gut"). A caption
+// supervises every structure in the image, where a question supervises only the one asked about: several labels
+// per image rather than one.
 import { positionName, type Scene } from './render.ts';
 import type { SynthDataset } from './anatomy-synth.ts';
 
