@@ -41,6 +41,11 @@ export const DEFAULT_SYNTH_CONFIG: SynthConfig = {
   optionCount: 4,
 };
 
+/** The image reference (record.image) of scene `s` of a dataset drawn with `seed`. */
+export function sceneRef(seed: number, s: number): string {
+  return `anatomysynth/${seed}/scene-${String(s).padStart(5, '0')}`;
+}
+
 export interface SynthDataset {
   config: SynthConfig;
   records: VqaRecord[];
@@ -87,7 +92,7 @@ export function generateAnatomySynth(overrides: Partial<SynthConfig> = {}): Synt
     const split = rng.next() < config.testFraction ? 'test' : 'train';
     const scene = drawScene(config, rng);
     scenes.push(scene);
-    const ref = `anatomysynth/${config.seed}/scene-${String(s).padStart(5, '0')}`;
+    const ref = sceneRef(config.seed, s);
     images.set(ref, renderScene(scene, config.imageSize, rng.fork()).image);
     const want = Math.min(config.questionsPerScene, config.questions - records.length);
     drawQuestions(scene, want, rng).forEach((q, i) => {

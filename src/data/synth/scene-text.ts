@@ -3,7 +3,7 @@
 // supervises every structure in the image, where a question supervises only the one asked about: several labels
 // per image rather than one.
 import { positionName, type Scene } from './render.ts';
-import type { SynthDataset } from './anatomy-synth.ts';
+import { sceneRef, type SynthDataset } from './anatomy-synth.ts';
 
 /** The layout of one scene, in reading order (row by row, left to right). */
 export function describeScene(scene: Scene): string {
@@ -15,6 +15,5 @@ export function describeScene(scene: Scene): string {
 
 /** Image reference -> its scene's layout in words, for every scene of a generated dataset. */
 export function sceneTexts(dataset: Pick<SynthDataset, 'config' | 'scenes'>): Map<string, string> {
-  // The same reference scheme generateAnatomySynth uses, so a record's `image` finds its scene.
-  return new Map(dataset.scenes.map((scene, s) => [`anatomysynth/${dataset.config.seed}/scene-${String(s).padStart(5, '0')}`, describeScene(scene)]));
+  return new Map(dataset.scenes.map((scene, s) => [sceneRef(dataset.config.seed, s), describeScene(scene)]));
 }
