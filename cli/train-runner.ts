@@ -25,6 +25,8 @@ export interface EvalSummary {
   extracted: number;
   /** Ids of the questions answered right (before and after are the same questions, compared one by one). */
   correct?: string[];
+  /** What the question text alone gets on the same questions (src/eval/question-only.ts). */
+  questionOnly?: number;
 }
 
 /** What one finished training gave. */
@@ -55,7 +57,8 @@ export function progressLine(p: TrainProgress): string | null {
     case 'phase':
       return `[${p.phase}] ${p.message}`;
     case 'eval':
-      return `eval ${p.when}: accuracy ${(100 * p.accuracy).toFixed(1)}% on ${p.questions} questions (${p.extracted} answers extracted)`;
+      return `eval ${p.when}: accuracy ${(100 * p.accuracy).toFixed(1)}% on ${p.questions} questions (${p.extracted} answers extracted)` +
+        (p.questionOnly === undefined ? '' : `; the question text alone: ${(100 * p.questionOnly).toFixed(1)}%`);
     case 'sft-step':
       return `sft ${p.step + 1}/${p.total} loss ${p.metrics.loss.toFixed(4)} ${p.metrics.step_time.toFixed(1)} s`;
     case 'step': {

@@ -67,6 +67,8 @@ test('a micro run from scratch: steps and charts move, a reload resumes from the
   await expect(page.getByTestId('train-group').first().getByTestId('train-completion')).toHaveCount(2);
   await expect(page.getByTestId('train-step')).toContainText('checkpoint at step');
   await expect(page.getByTestId('train-eval-readout')).toContainText(/Accuracy before: \d+\.\d%/);
+  // Beside it, what the question text alone gets on those questions (a policy at that line ignores its image).
+  await expect(page.getByTestId('train-eval-question-only')).toContainText(/question text alone: \d+\.\d%/);
   await shot(page, 'running');
 
   // Reload mid-run: the page goes away with its worker; the run goes on from its stored checkpoint by itself.

@@ -5,6 +5,7 @@ import { parseArgs, UsageError } from '../command.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fitQuestionPrior, questionOnlyAccuracy } from '../../src/eval/question-only.ts';
 import { checkpointOption, demoQuestions, train, trainConfig, trainResult } from './train.ts';
 import { parameterShapes } from '../../src/model/config.ts';
 import { initialValues } from '../../src/model/policy/parameters.ts';
@@ -52,10 +53,15 @@ describe('lab train', () => {
   });
 
   it('sizes the demo with --questions and evaluates on that set\'s test split', async () => {
-    const expectedTest = generateAnatomySynth({ questions: 600 }).records.filter((r) => r.split === 'test').length;
+    const synth = generateAnatomySynth({ questions: 600 });
+    const test = synth.records.filter((r) => r.split === 'test');
+    const expectedTest = test.length;
     const r = await train(parseArgs(['--runtime', 'node', '--preset', 'micro', '--init', 'scratch', '--steps', '1', '--batch', '1', '--group', '2', '--eval', '100000', '--max-len', '4', '--questions', '600']));
-    const json = r.json as { evalBefore: { questions: number }; evalAfter: { questions: number }; dataset: { questions: number } };
+    const json = r.json as { evalBefore: { questions: number; questionOnly: number }; evalAfter: { questions: number }; dataset: { questions: number } };
     expect(json.dataset.questions).toBe(600);
+    // Every test question asked, so the question-only baseline is the one counted here from the training split.
+    expect(json.evalBefore.questionOnly).toBe(questionOnlyAccuracy(fitQuestionPrior(synth.records.filter((x) => x.split === 'train')), test));
+    expect(r.message).toMatch(/; the question text alone: \d+\.\d%\)$/);
     expect(json.evalBefore.questions).toBe(expectedTest);
     expect(json.evalAfter.questions).toBe(expectedTest);
     expect(expectedTest).not.toBe(generateAnatomySynth().records.filter((x) => x.split === 'test').length);
@@ -90,5 +96,7 @@ describe('lab train', () => {
     const plain = trainResult({ ...base, evalBefore: { ...before, correct: undefined }, evalAfter: after });
     expect(plain.json).not.toHaveProperty('paired');
     expect(plain.message).toMatch(/\(10 questions\)$/);
+    const withBaseline = trainResult({ ...base, evalBefore: before, evalAfter: { ...after, questionOnly: 0.375 } });
+    expect(withBaseline.message).toMatch(/sign test p = 0\.63; the question text alone: 37\.5%\)$/);
   });
 });

@@ -93,7 +93,9 @@ export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.
   };
   const pct = (x: { accuracy: number } | null) => (x ? `${(100 * x.accuracy).toFixed(1)}%` : 'n/a');
   const change = paired ? `; ${paired.gained} gained, ${paired.lost} lost, sign test ${formatPValue(paired.pValue)}` : '';
-  return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions${change})` };
+  // A policy at the question-only baseline is not using its image; said beside the change so a run reads right.
+  const textOnly = r.evalAfter?.questionOnly === undefined ? '' : `; the question text alone: ${pct({ accuracy: r.evalAfter.questionOnly })}`;
+  return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions${change}${textOnly})` };
 }
 
 export const train: Command = withUsage(USAGE, async (args) => {

@@ -399,7 +399,7 @@ export function createTrainingStore(overrides: Partial<TrainingDeps> = {}) {
           break;
         }
         case 'eval': {
-          const result: EvalOutcome = { accuracy: p.accuracy, questions: p.questions, extracted: p.extracted, correct: p.correct };
+          const result: EvalOutcome = { accuracy: p.accuracy, questions: p.questions, extracted: p.extracted, correct: p.correct, questionOnly: p.questionOnly };
           set(p.when === 'before' ? { evalBefore: result } : { evalAfter: result });
           break;
         }

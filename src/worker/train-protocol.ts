@@ -199,6 +199,8 @@ export interface EvalOutcome {
   extracted: number;
   /** Ids of the questions answered right: before and after compare question by question (pairedComparison). */
   correct?: string[];
+  /** What the question text alone gets on the same questions (the trainer's EvalResult.questionOnly). */
+  questionOnly?: number;
 }
 
 /** A run the worker knows: the active one or one with a stored checkpoint. */

@@ -28,6 +28,7 @@ import type { EmbeddingTable } from '../../curriculum/embedding-table.ts';
 import { runSimilarity } from '../../curriculum/run-similarity.ts';
 import type { VqaRecord } from '../../data/record.ts';
 import { judgeCompletion } from '../../eval/judge.ts';
+import { fitQuestionPrior, questionOnlyAccuracy, type QuestionPrior } from '../../eval/question-only.ts';
 import { numImageTokens, type ModelConfig } from '../../model/config.ts';
 import { generate, type Completion } from '../../model/policy/generate.ts';
 import { PolicyParameters } from '../../model/policy/parameters.ts';
@@ -116,6 +117,9 @@ export interface EvalResult {
   /** Ids of the questions answered right, so two evaluations of one run compare question by question
    * (pairedComparison). Absent in checkpoints written before it existed. */
   correct?: string[];
+  /** Accuracy of the question-only baseline on the same questions (src/eval/question-only.ts): what the text
+   * alone gets, counted over the training split. Absent in checkpoints written before it existed. */
+  questionOnly?: number;
 }
 
 export interface GrpoStepResult {
@@ -163,6 +167,8 @@ export class GrpoTrainer {
   /** Training questions that fit the sequence budget (prompt plus a completion). */
   readonly trainRecords: VqaRecord[];
   readonly evalRecords: VqaRecord[];
+  /** The training split's answer counts per question text, for the question-only baseline of each evaluation. */
+  private readonly questionPrior: QuestionPrior;
   step = 0;
   sftStep = 0;
   grpoStarted = false;
@@ -197,6 +203,7 @@ export class GrpoTrainer {
     let evalPool = mc.filter((r) => r.split === config.eval.split);
     if (evalPool.length === 0) evalPool = mc.filter((r) => r.split !== config.trainSplit);
     this.evalRecords = evalPool.filter(fits);
+    this.questionPrior = fitQuestionPrior(this.trainRecords);
     // 'policy' embeds the options once with the weights given here: the initial ones on create; on a restore
     // without a stored table, the seeded initial values (exact for runs from scratch; see run-similarity.ts).
     const sim = runSimilarity(config.curriculum.similarity, similarityTable, { name: 'run start', config: model, tokenizer, weights: similarityTable === undefined ? weights : null }, this.trainRecords.flatMap((r) => r.options));
@@ -614,7 +621,10 @@ export class GrpoTrainer {
         images.dispose();
       }
     }
-    return { accuracy: chosen.length ? correct.length / chosen.length : 0, questions: chosen.length, extracted, correct };
+    return {
+      accuracy: chosen.length ? correct.length / chosen.length : 0, questions: chosen.length, extracted, correct,
+      questionOnly: questionOnlyAccuracy(this.questionPrior, chosen),
+    };
   }
 
   /** Everything needed to continue exactly here (reads weights and moments back). */

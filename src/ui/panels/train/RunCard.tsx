@@ -159,6 +159,11 @@ export function RunCard() {
               {paired.gained} gained, {paired.lost} lost; sign test {formatPValue(paired.pValue)}
             </span>
           )}
+          {evalBefore?.questionOnly !== undefined && (
+            <span className="muted" data-testid="train-eval-question-only" title="The option most often gold for each question's exact text in the training split: what a policy gets without looking at the image. A policy at this line is answering from the question alone.">
+              question text alone: {pct(evalBefore.questionOnly)}
+            </span>
+          )}
         </div>
       )}
 
