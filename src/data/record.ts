@@ -32,6 +32,11 @@ export interface VqaRecord {
   split: Split;
 }
 
+/** A question with options and a gold one among them: what the trainer and the question-only baseline score. */
+export function isMultipleChoice(r: VqaRecord): boolean {
+  return !r.open && r.options.length >= 2 && r.goldIndex >= 0 && r.goldIndex < r.options.length;
+}
+
 /** Option letters in the order the lab writes them. */
 export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] as const;
 

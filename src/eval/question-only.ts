@@ -5,7 +5,7 @@
 // is answered with the option that was gold most often for its exact text, then most often overall. The count
 // is the Bayes answer once the training split has seen the text often (AnatomySynth's templates repeat), so a
 // trained text-only policy cannot beat it by much.
-import type { VqaRecord } from '../data/record.ts';
+import { isMultipleChoice, type VqaRecord } from '../data/record.ts';
 import { normalizeOptionText } from './normalize.ts';
 
 export interface QuestionPrior {
@@ -15,14 +15,13 @@ export interface QuestionPrior {
   overall: Map<string, number>;
 }
 
-const multipleChoice = (r: VqaRecord) => !r.open && r.options.length > 0 && r.goldIndex >= 0 && r.goldIndex < r.options.length;
 const questionKey = (r: VqaRecord) => normalizeOptionText(r.question);
 
 export function fitQuestionPrior(train: readonly VqaRecord[]): QuestionPrior {
   const byQuestion = new Map<string, Map<string, number>>();
   const overall = new Map<string, number>();
   for (const r of train) {
-    if (!multipleChoice(r)) continue;
+    if (!isMultipleChoice(r)) continue;
     const gold = normalizeOptionText(r.options[r.goldIndex]);
     const key = questionKey(r);
     let counts = byQuestion.get(key);
@@ -35,7 +34,7 @@ export function fitQuestionPrior(train: readonly VqaRecord[]): QuestionPrior {
 
 /** The option index the question text points to (ties go to the earlier option); -1 for an open question. */
 export function questionOnlyChoice(prior: QuestionPrior, record: VqaRecord): number {
-  if (!multipleChoice(record)) return -1;
+  if (!isMultipleChoice(record)) return -1;
   const counts = prior.byQuestion.get(questionKey(record));
   let best = 0, bestQ = -1, bestAll = -1;
   record.options.forEach((o, i) => {
@@ -48,6 +47,6 @@ export function questionOnlyChoice(prior: QuestionPrior, record: VqaRecord): num
 
 /** Share of the multiple-choice records the question text alone answers right (0 when there are none). */
 export function questionOnlyAccuracy(prior: QuestionPrior, records: readonly VqaRecord[]): number {
-  const asked = records.filter(multipleChoice);
+  const asked = records.filter(isMultipleChoice);
   return asked.length ? asked.filter((r) => questionOnlyChoice(prior, r) === r.goldIndex).length / asked.length : 0;
 }

@@ -26,7 +26,7 @@ import { hashSeed, SeededRandom } from '../../curriculum/seeded-random.ts';
 import type { SimilaritySource } from '../../curriculum/similarity.ts';
 import type { EmbeddingTable } from '../../curriculum/embedding-table.ts';
 import { runSimilarity } from '../../curriculum/run-similarity.ts';
-import type { VqaRecord } from '../../data/record.ts';
+import { isMultipleChoice, type VqaRecord } from '../../data/record.ts';
 import { judgeCompletion } from '../../eval/judge.ts';
 import { fitQuestionPrior, questionOnlyAccuracy, type QuestionPrior } from '../../eval/question-only.ts';
 import { numImageTokens, type ModelConfig } from '../../model/config.ts';
@@ -148,10 +148,6 @@ interface ScoredGroup {
 
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 const EVAL_BATCH = 16;
-
-function isMultipleChoice(r: VqaRecord): boolean {
-  return !r.open && r.goldIndex >= 0 && r.options.length >= 2;
-}
 
 export class GrpoTrainer {
   readonly policy: Policy;
