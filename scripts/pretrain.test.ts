@@ -26,6 +26,8 @@ describe('pretrain in instalments', () => {
     expect(existsSync(join(dir, 'split.safetensors'))).toBe(false);
     // Another command line does not continue this state: the card would describe a run that never happened.
     expect(() => execFileSync(TSX, [SCRIPT, ...BASE.map((a) => (a === '3e-3' ? '1e-3' : a)), '--state', state], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/continue it with those/);
+    expect(() => execFileSync(TSX, [SCRIPT, ...BASE, '--captions', 'on', '--state', state], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/holds a pretrain with --captions off/);
+    expect(() => execFileSync(TSX, [SCRIPT, ...BASE, '--types', 'location', '--state', state], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/holds a pretrain with --types all/);
     const second = pretrain(['--out', join(dir, 'split.safetensors'), '--state', state]);
     expect(second).toMatch(/resumed from .* at SFT step 2/);
     // Only steps 3 and 4 ran the second time (a resume that started over would also end at equal weights).
@@ -38,4 +40,16 @@ describe('pretrain in instalments', () => {
     const card = (b: ReturnType<typeof readCheckpoint>) => JSON.parse(b.extra.card) as { finalLoss: number };
     expect(card(split).finalLoss).toBe(card(straight).finalLoss);
   }, 300_000);
+
+  it('trains a stage on the question types it is given, and names a type it does not know', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pretrain-'));
+    const out = join(dir, 'location.safetensors');
+    pretrain(['--types', 'location', '--out', out]);
+    const card = JSON.parse(readCheckpoint(readFileSync(out)).extra.card) as { training: { questionTypes: string }; dataset: { trainQuestions: number; questions: number } };
+    expect(card.training.questionTypes).toBe('location');
+    // Only the location questions of the 120 are trained and tested on.
+    expect(card.dataset.trainQuestions).toBeGreaterThan(0);
+    expect(card.dataset.trainQuestions).toBeLessThan(70);
+    expect(() => execFileSync(TSX, [SCRIPT, ...BASE, '--types', 'location,colour', '--out', join(dir, 'x.safetensors')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(/no question type 'colour'/);
+  }, 120_000);
 });

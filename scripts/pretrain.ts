@@ -6,6 +6,7 @@
 //   tsx scripts/pretrain.ts [--steps 300] [--batch 16] [--lr 2e-3] [--seed 0] [--backend cpu|gpu] [--questions 2000] [--eval-every 0]
 //                           [--preset micro] [--eval 200] [--answer text|letter] [--out public/models/anatomysynth-<preset>.safetensors]
 //                           [--from <checkpoint.safetensors>]   (continue SFT from a checkpoint instead of fresh weights)
+//                           [--types all|location,relation,attribute]  (train and test on these question types only)
 //                           [--captions off|on]                 (on: beside each batch's questions, caption rows
 //                                                                naming every structure of an image with its cell)
 //                           [--dtype F32|F16|BF16]              (how the weights are stored; F16 beyond micro, so a
@@ -27,6 +28,9 @@ import { restoreTrainRunConfig } from '../src/rl/trainer/run-config.ts';
 import { GrpoTrainer, type TrainerSnapshot } from '../src/rl/trainer/trainer.ts';
 import type { Backend } from '../src/tensor/backend.ts';
 import { CpuBackend } from '../src/tensor/cpu-backend.ts';
+
+/** A --state file: the trainer's whole state and the pretrain flags the trainer does not hold. */
+type PretrainState = TrainerSnapshot & { pretrain?: { captions: 'off' | 'on'; types?: string } };
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,10 +68,17 @@ async function main(): Promise<void> {
   const synth = generateAnatomySynth({ seed: DEFAULT_SYNTH_CONFIG.seed, questions, imageSize: 64 });
   // A caption names every structure of an image, where a question names one: more to learn the image from per
   // step (README, "Teaching the policy its image").
-  const captions = arg('captions', 'off');
+  const captions = arg('captions', 'off') as 'off' | 'on';
   if (captions !== 'off' && captions !== 'on') throw new Error(`--captions must be off or on, got ${captions}`);
   const layouts = captions === 'on' ? sceneTexts(synth) : null;
-  const data = { records: synth.records, image: (ref: string) => synth.images.get(ref) ?? null, ...(layouts ? { grounding: (ref: string) => layouts.get(ref) ?? null } : {}) };
+  // A stage of a staged pretrain can train on some question types only (location questions first: the ones
+  // whose answer is read from one place in the image; README, "Teaching the policy its image").
+  const types = arg('types', 'all');
+  const known = new Set(synth.records.map((r) => r.questionType));
+  const wanted = types === 'all' ? null : new Set(types.split(','));
+  for (const t of wanted ?? []) if (!known.has(t)) throw new Error(`--types: AnatomySynth has no question type '${t}' (it has ${[...known].join(', ')})`);
+  const records = wanted ? synth.records.filter((r) => wanted.has(r.questionType)) : synth.records;
+  const data = { records, image: (ref: string) => synth.images.get(ref) ?? null, ...(layouts ? { grounding: (ref: string) => layouts.get(ref) ?? null } : {}) };
   const from = arg('from', '');
   const init = from ? checkpointInit(readFileSync(from), from) : scratchInit(preset, synth.records, seed);
   const previous = from ? (JSON.parse(init.extra?.card ?? 'null') as { training?: unknown } | null) : null;
@@ -85,16 +96,25 @@ async function main(): Promise<void> {
   if (stopAfter > 0 && !statePath) throw new Error('--stop-after needs --state <file> to keep what was done');
   const saveState = async (): Promise<void> => {
     // Written beside and renamed, so a kill mid-write never leaves a torn state.
-    writeFileSync(`${statePath}.tmp`, serialize(await trainer.snapshot()));
+    // The pretrain's own choices ride beside the trainer's snapshot, so a resume can check them too.
+    const state: PretrainState = { ...(await trainer.snapshot()), pretrain: { captions, types } };
+    writeFileSync(`${statePath}.tmp`, serialize(state));
     renameSync(`${statePath}.tmp`, statePath);
   };
   const resumed = statePath && existsSync(statePath);
-  const snap = resumed ? (deserialize(readFileSync(statePath)) as TrainerSnapshot) : null;
+  const snap = resumed ? (deserialize(readFileSync(statePath)) as PretrainState) : null;
   if (snap) {
     // The card describes the command line, so a state is only continued by the command that began it.
     const was = snap.runConfig.grpo.sft;
     if (snap.runConfig.preset !== preset || was.steps !== steps || was.batchSize !== batch || was.learningRate !== lr || snap.runConfig.grpo.seed !== seed) {
       throw new Error(`${statePath} holds a pretrain of ${snap.runConfig.preset} with --steps ${was.steps} --batch ${was.batchSize} --lr ${was.learningRate} --seed ${snap.runConfig.grpo.seed}; continue it with those, or remove the file to start over`);
+    }
+    // States written before the field existed say nothing about captions; those resume as given.
+    if (snap.pretrain && snap.pretrain.captions !== captions) {
+      throw new Error(`${statePath} holds a pretrain with --captions ${snap.pretrain.captions}; continue it with --captions ${snap.pretrain.captions}, or remove the file to start over`);
+    }
+    if (snap.pretrain?.types !== undefined && snap.pretrain.types !== types) {
+      throw new Error(`${statePath} holds a pretrain with --types ${snap.pretrain.types}; continue it with --types ${snap.pretrain.types}, or remove the file to start over`);
     }
   }
   const trainer = snap ? GrpoTrainer.restore(backend, snap, data) : GrpoTrainer.create(backend, config, data, init);
@@ -134,7 +154,7 @@ async function main(): Promise<void> {
     dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions, imageSize: 64, trainQuestions: trainer.trainRecords.length, testQuestions: trainer.evalRecords.length },
     model: { preset, parameters: trainer.policy.params.count(), vocabSize: init.tokenizer.vocabSize, initSeed: seed },
     storedAs: dtype,
-    training: { steps, batchSize: batch, learningRate: lr, captions, schedule: 'cosine to lr/10 after a 5% warmup', optimizer: 'AdamW (0.9, 0.999), clip 1.0', backend: backend.name },
+    training: { steps, batchSize: batch, learningRate: lr, captions, questionTypes: types, schedule: 'cosine to lr/10 after a 5% warmup', optimizer: 'AdamW (0.9, 0.999), clip 1.0', backend: backend.name },
     continuedFrom: previous ? { file: from.replace(/^.*\//, ''), training: previous.training } : null,
     finalLoss: last?.loss ?? null,
     finalLossEma: ema,
