@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { UsageError } from './command.ts';
 import { DEFAULT_SYNTH_CONFIG, generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
+import { ofQuestionTypes, parseQuestionTypes } from '../src/data/synth/question-types.ts';
 import { checkpointInit, pretrainedPath, scratchInit } from '../src/rl/trainer/init.ts';
 import type { TrainRunConfig } from '../src/rl/trainer/run-config.ts';
 import { TrainingRun } from '../src/rl/trainer/run-loop.ts';
@@ -91,13 +92,20 @@ async function makeBackend(kind: TrainRunConfig['backend']): Promise<Backend> {
 }
 
 /** Node: AnatomySynth generated once per session, one backend per run (a run's tensors die with it). */
-function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint }: SessionOptions): TrainingSession {
+function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, types = 'all' }: SessionOptions): TrainingSession {
   let synth: ReturnType<typeof generateAnatomySynth> | null = null;
   return {
     async train(config, log) {
       synth ??= generateAnatomySynth({ imageSize: 64, questions });
       const s = synth;
-      const data: TrainerData = { records: s.records, image: (ref: string) => s.images.get(ref) ?? null };
+      let chosen: string[] | null;
+      try {
+        chosen = parseQuestionTypes(types);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      // The tokenizer of a scratch policy still comes from every record, as the pretrain's does.
+      const data: TrainerData = { records: ofQuestionTypes(s.records, chosen), image: (ref: string) => s.images.get(ref) ?? null };
       let init;
       if (checkpoint) {
         let bytes: Uint8Array;
@@ -120,7 +128,7 @@ function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint }:
         init = scratchInit(config.preset, s.records, config.grpo.seed);
       }
       const backend = await makeBackend(config.backend);
-      console.error(`train: ${config.preset} from ${checkpoint ?? config.init.kind} on AnatomySynth (${s.records.length} questions), ${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
+      console.error(`train: ${config.preset} from ${checkpoint ?? config.init.kind} on AnatomySynth (${data.records.length} questions${chosen ? `: ${chosen.join(', ')} only` : ''}), ${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
       const run = new TrainingRun('cli', { backend, data, store: null, progress: (p) => {
         const line = progressLine(p);
         if (line) log(line);
@@ -173,12 +181,15 @@ export interface SessionOptions {
   questions?: number;
   /** Node only: start every run from this policy checkpoint (.safetensors) instead of the config's init. */
   checkpoint?: string;
+  /** Node only: train and test on these AnatomySynth question types ('location,relation'), or 'all' (the default). */
+  types?: string;
 }
 
 /** Runs `fn` with a training session of the given runtime; a browser session closes Chromium and the server after. */
 export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session: TrainingSession) => Promise<T>, options: SessionOptions = {}): Promise<T> {
   if (runtime === 'node') return fn(nodeSession(options));
   if (options.checkpoint) throw new UsageError('--checkpoint reads a file in Node: use it with --runtime node');
+  if (options.types && options.types !== 'all') throw new UsageError('--types filters the demo in Node: use it with --runtime node');
   const { withLabPage } = await import('./harness.ts');
   return withLabPage(({ page }) => fn(browserSession(page, options.questions ?? DEFAULT_SYNTH_CONFIG.questions)), (line) => console.error(line));
 }

@@ -22,6 +22,7 @@ import { deserialize, serialize } from 'node:v8';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_SYNTH_CONFIG, generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
 import { sceneTexts } from '../src/data/synth/scene-text.ts';
+import { ofQuestionTypes, parseQuestionTypes, questionTypesText } from '../src/data/synth/question-types.ts';
 import { writeCheckpoint, type FloatDtype } from '../src/model/safetensors.ts';
 import { checkpointInit, scratchInit } from '../src/rl/trainer/init.ts';
 import { restoreTrainRunConfig } from '../src/rl/trainer/run-config.ts';
@@ -73,11 +74,9 @@ async function main(): Promise<void> {
   const layouts = captions === 'on' ? sceneTexts(synth) : null;
   // A stage of a staged pretrain can train on some question types only (location questions first: the ones
   // whose answer is read from one place in the image; README, "Teaching the policy its image").
-  const types = arg('types', 'all');
-  const known = new Set(synth.records.map((r) => r.questionType));
-  const wanted = types === 'all' ? null : new Set(types.split(','));
-  for (const t of wanted ?? []) if (!known.has(t)) throw new Error(`--types: AnatomySynth has no question type '${t}' (it has ${[...known].join(', ')})`);
-  const records = wanted ? synth.records.filter((r) => wanted.has(r.questionType)) : synth.records;
+  const typeChoice = parseQuestionTypes(arg('types', 'all'));
+  const types = questionTypesText(typeChoice);
+  const records = ofQuestionTypes(synth.records, typeChoice);
   const data = { records, image: (ref: string) => synth.images.get(ref) ?? null, ...(layouts ? { grounding: (ref: string) => layouts.get(ref) ?? null } : {}) };
   const from = arg('from', '');
   const init = from ? checkpointInit(readFileSync(from), from) : scratchInit(preset, synth.records, seed);
@@ -113,7 +112,8 @@ async function main(): Promise<void> {
     if (snap.pretrain && snap.pretrain.captions !== captions) {
       throw new Error(`${statePath} holds a pretrain with --captions ${snap.pretrain.captions}; continue it with --captions ${snap.pretrain.captions}, or remove the file to start over`);
     }
-    if (snap.pretrain?.types !== undefined && snap.pretrain.types !== types) {
+    // Compared as sets: states written before the list was sorted may hold it in the order it was typed.
+    if (snap.pretrain?.types !== undefined && questionTypesText(parseQuestionTypes(snap.pretrain.types)) !== types) {
       throw new Error(`${statePath} holds a pretrain with --types ${snap.pretrain.types}; continue it with --types ${snap.pretrain.types}, or remove the file to start over`);
     }
   }

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitQuestionPrior, questionOnlyAccuracy } from '../../src/eval/question-only.ts';
-import { checkpointOption, demoQuestions, train, trainConfig, trainResult } from './train.ts';
+import { checkpointOption, demoQuestions, train, trainConfig, trainResult, typesOption } from './train.ts';
 import { parameterShapes } from '../../src/model/config.ts';
 import { initialValues } from '../../src/model/policy/parameters.ts';
 import { writeCheckpoint } from '../../src/model/safetensors.ts';
@@ -65,6 +65,20 @@ describe('lab train', () => {
     expect(json.evalBefore.questions).toBe(expectedTest);
     expect(json.evalAfter.questions).toBe(expectedTest);
     expect(expectedTest).not.toBe(generateAnatomySynth().records.filter((x) => x.split === 'test').length);
+  });
+
+  it('trains and tests on the --types it is given, and refuses a type it does not know', async () => {
+    const test = generateAnatomySynth({ questions: 600 }).records.filter((r) => r.split === 'test' && r.questionType === 'location');
+    const args = ['--runtime', 'node', '--preset', 'micro', '--init', 'scratch', '--steps', '1', '--batch', '1', '--group', '2', '--eval', '100000', '--max-len', '4', '--questions', '600'];
+    const r = await train(parseArgs([...args, '--types', 'location']));
+    const json = r.json as { evalBefore: { questions: number; correct: string[] }; dataset: { questionTypes: string } };
+    expect(json.dataset.questionTypes).toBe('location');
+    expect(json.evalBefore.questions).toBe(test.length);
+    const ids = new Set(test.map((x) => x.id));
+    expect(json.evalBefore.correct.every((id) => ids.has(id))).toBe(true);
+    expect(typesOption(parseArgs(['--types', 'relation,location']))).toBe('location,relation');
+    expect(() => typesOption(parseArgs(['--types', 'location,colour']))).toThrow(UsageError);
+    await expect(train(parseArgs([...args.slice(2), '--types', 'location', '--runtime', 'browser']))).rejects.toThrow(/--types .*--runtime node/);
   });
 
   it('runs one micro step from scratch in Node and reports before/after accuracy', async () => {

@@ -1,6 +1,6 @@
 // `lab train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch]
 //   [--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G]
-//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] --json f`
+//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] [--types t,..] --json f`
 // GRPO from the pretrained default (or scratch, or a --checkpoint file), a progress line per step, accuracy before
 // and after.
 // `--runtime browser` (default) sends the config to the engine worker of the built app in headless Chromium
@@ -10,6 +10,7 @@
 import { intOption, UsageError, type Command, type ParsedArgs, withUsage } from '../command.ts';
 import { runTraining, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
 import { DEFAULT_SYNTH_CONFIG } from '../../src/data/synth/anatomy-synth.ts';
+import { parseQuestionTypes, questionTypesText } from '../../src/data/synth/question-types.ts';
 import { formatPValue, pairedEvals } from '../../src/eval/metrics.ts';
 import { MODEL_PRESETS, type PresetName } from '../../src/model/config.ts';
 import { restoreTrainRunConfig, type TrainRunConfig } from '../../src/rl/trainer/run-config.ts';
@@ -17,7 +18,7 @@ import { restoreTrainRunConfig, type TrainRunConfig } from '../../src/rl/trainer
 const USAGE =
   'usage: train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch] ' +
   '[--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G] [--lr X] ' +
-  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint <policy.safetensors>, node runtime] [--runtime node|browser] [--json f]';
+  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint <policy.safetensors>, node runtime] [--types all|location,relation,attribute, node runtime] [--runtime node|browser] [--json f]';
 
 /** A choice flag; the message ends with the calling command's usage line. */
 export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T, usage = USAGE): T {
@@ -81,14 +82,26 @@ export function checkpointOption(args: ParsedArgs, usage = USAGE): string | unde
   return file;
 }
 
+/**
+ * --types: GRPO on some AnatomySynth question types only, tested on the same types (location questions are the
+ * ones the image decides). The list is sorted so the JSON names one choice one way.
+ */
+export function typesOption(args: ParsedArgs): string {
+  try {
+    return questionTypesText(parseQuestionTypes(args.options.get('types') ?? 'all'));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+}
+
 /** `lab train`'s JSON and closing line for a finished training. */
-export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string): { json: unknown; message: string } {
+export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string, types = 'all'): { json: unknown; message: string } {
   const paired = r.evalBefore && r.evalAfter ? pairedEvals(r.evalBefore, r.evalAfter) : null;
   const json = {
     config: r.config, runtime: r.runtime, metrics: r.metrics, evalBefore: r.evalBefore, evalAfter: r.evalAfter,
     // Before and after score the same questions, so the change is tested question by question (sign test).
     ...(paired ? { paired } : {}),
-    dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions },
+    dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions, questionTypes: types },
     ...(checkpoint ? { initCheckpoint: checkpoint } : {}),
   };
   const pct = (x: { accuracy: number } | null) => (x ? `${(100 * x.accuracy).toFixed(1)}%` : 'n/a');
@@ -103,5 +116,6 @@ export const train: Command = withUsage(USAGE, async (args) => {
   const config = trainConfig(args);
   const questions = demoQuestions(args);
   const checkpoint = checkpointOption(args);
-  return trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint }), questions, checkpoint);
+  const types = typesOption(args);
+  return trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint, types }), questions, checkpoint, types);
 });

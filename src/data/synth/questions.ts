@@ -6,6 +6,8 @@ import type { SynthStructure } from './structures.ts';
 import type { Rng } from './prng.ts';
 
 export type SynthQuestionType = 'location' | 'relation' | 'attribute';
+/** Every question type AnatomySynth asks, sorted. */
+export const SYNTH_QUESTION_TYPES: readonly SynthQuestionType[] = ['attribute', 'location', 'relation'];
 
 export interface SynthQuestion {
   question: string;
