@@ -1,11 +1,13 @@
 // One GRPO training from a checked TrainRunConfig, shared by `lab train` and `lab ablation`: in Node (the run
 // loop of rl/trainer/run-loop.ts on the CpuBackend or Dawn) or in the engine worker of the built app in
 // headless Chromium. A session keeps one runtime open so an ablation does not start a browser per run.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { UsageError } from './command.ts';
 import { DEFAULT_SYNTH_CONFIG, generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
 import { ofQuestionTypes, parseQuestionTypes } from '../src/data/synth/question-types.ts';
+import { writeCheckpoint } from '../src/model/safetensors.ts';
 import { checkpointInit, pretrainedPath, scratchInit } from '../src/rl/trainer/init.ts';
 import type { TrainRunConfig } from '../src/rl/trainer/run-config.ts';
 import { TrainingRun } from '../src/rl/trainer/run-loop.ts';
@@ -92,7 +94,7 @@ async function makeBackend(kind: TrainRunConfig['backend']): Promise<Backend> {
 }
 
 /** Node: AnatomySynth generated once per session, one backend per run (a run's tensors die with it). */
-function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, types = 'all' }: SessionOptions): TrainingSession {
+function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, types = 'all', save }: SessionOptions): TrainingSession {
   let synth: ReturnType<typeof generateAnatomySynth> | null = null;
   return {
     async train(config, log) {
@@ -136,12 +138,32 @@ function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, t
       const t0 = performance.now();
       try {
         const outcome = await run.run({ kind: 'fresh', config, init });
-        return finished(config, `node ${backend.name}`, run.history().rows, outcome, performance.now() - t0);
+        const result = finished(config, `node ${backend.name}`, run.history().rows, outcome, performance.now() - t0);
+        if (save) await savePolicy(save, run, result, checkpoint ?? config.init.kind, types);
+        return result;
       } finally {
         run.dispose();
       }
     },
   };
+}
+
+/**
+ * The policy a run ended with, as a checkpoint any command reads (`lab eval --checkpoint`, `lab train --checkpoint`,
+ * the Model panel), with a card saying where it came from and what it scored.
+ */
+async function savePolicy(file: string, run: TrainingRun, r: TrainingResult, from: string, types: string): Promise<void> {
+  const t = run.current!;
+  const card = {
+    name: basename(file).replace(/\.safetensors$/, ''),
+    made: 'lab train (GRPO)',
+    from, dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questionTypes: types },
+    grpo: r.config.grpo, steps: r.step,
+    testAccuracy: { before: r.evalBefore?.accuracy ?? null, after: r.evalAfter?.accuracy ?? null, questions: r.evalAfter?.questions ?? 0 },
+  };
+  const bytes = writeCheckpoint(t.policy.config, t.tokenizer, await t.policy.params.readAll(), { card: JSON.stringify(card) }, 'F32');
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(file, bytes);
 }
 
 /** Browser: one page; the progress callback is exposed once and routed to the run in flight. */
@@ -181,6 +203,8 @@ export interface SessionOptions {
   questions?: number;
   /** Node only: start every run from this policy checkpoint (.safetensors) instead of the config's init. */
   checkpoint?: string;
+  /** Node only: write the trained policy here (.safetensors with its card) when the run finishes. */
+  save?: string;
   /** Node only: train and test on these AnatomySynth question types ('location,relation'), or 'all' (the default). */
   types?: string;
 }
@@ -189,6 +213,7 @@ export interface SessionOptions {
 export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session: TrainingSession) => Promise<T>, options: SessionOptions = {}): Promise<T> {
   if (runtime === 'node') return fn(nodeSession(options));
   if (options.checkpoint) throw new UsageError('--checkpoint reads a file in Node: use it with --runtime node');
+  if (options.save) throw new UsageError('--save writes a file in Node: use it with --runtime node');
   if (options.types && options.types !== 'all') throw new UsageError('--types filters the demo in Node: use it with --runtime node');
   const { withLabPage } = await import('./harness.ts');
   return withLabPage(({ page }) => fn(browserSession(page, options.questions ?? DEFAULT_SYNTH_CONFIG.questions)), (line) => console.error(line));

@@ -2,7 +2,7 @@
 // run from scratch prints its steps and writes the {config, metrics, evalBefore, evalAfter} JSON.
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../command.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitQuestionPrior, questionOnlyAccuracy } from '../../src/eval/question-only.ts';
@@ -10,7 +10,7 @@ import { checkpointOption, demoQuestions, train, trainConfig, trainResult, types
 import { parameterShapes } from '../../src/model/config.ts';
 import { initialValues } from '../../src/model/policy/parameters.ts';
 import { writeCheckpoint } from '../../src/model/safetensors.ts';
-import { scratchInit } from '../../src/rl/trainer/init.ts';
+import { checkpointInit, scratchInit } from '../../src/rl/trainer/init.ts';
 import { generateAnatomySynth } from '../../src/data/synth/anatomy-synth.ts';
 
 /** A freshly initialised micro policy written as a checkpoint file: nothing like the pretrained default. */
@@ -50,6 +50,28 @@ describe('lab train', () => {
     expect(json.metrics[0].entropy).toBeGreaterThan(0.5 * Math.log(init.tokenizer.vocabSize));
     await expect(train(parseArgs([...args.slice(0, -1), join(dir, 'missing.safetensors')]))).rejects.toThrow(/--checkpoint .*missing\.safetensors/);
     await expect(train(parseArgs([...args.slice(2), '--runtime', 'browser']))).rejects.toThrow(/--runtime node/);
+  });
+
+  it('writes the trained policy with --save, a checkpoint the next run starts from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-train-save-'));
+    const { weights } = scratchPolicyFile();
+    const start = join(dir, 'start.safetensors'), saved = join(dir, 'out', 'grpo.safetensors');
+    writeFileSync(start, weights);
+    // One SFT step first: a fresh policy's rollouts all score 0, so GRPO alone would leave it as it was.
+    const args = ['--runtime', 'node', '--preset', 'micro', '--steps', '1', '--sft', '1', '--batch', '1', '--group', '2', '--eval', '2', '--max-len', '4'];
+    const r = await train(parseArgs([...args, '--checkpoint', start, '--save', saved]));
+    expect((r.json as { savedPolicy: string }).savedPolicy).toBe(saved);
+    expect(r.message).toContain(`policy written to ${saved}`);
+    const before = checkpointInit(readFileSync(start), 'start'), after = checkpointInit(readFileSync(saved), 'saved');
+    const card = JSON.parse(after.extra?.card ?? 'null') as { made: string; from: string; steps: number };
+    expect(card).toMatchObject({ made: 'lab train (GRPO)', from: start, steps: 1 });
+    expect(after.model).toEqual(before.model);
+    // The file holds the trained weights, not the ones the run began from.
+    const moved = [...before.weights!].filter(([name, w]) => after.weights!.get(name)!.some((x, i) => x !== w[i]));
+    expect(moved.length).toBeGreaterThan(0);
+    const again = await train(parseArgs([...args, '--checkpoint', saved]));
+    expect((again.json as { initCheckpoint: string }).initCheckpoint).toBe(saved);
+    await expect(train(parseArgs([...args.slice(2), '--init', 'scratch', '--save', saved, '--runtime', 'browser']))).rejects.toThrow(/--save .*--runtime node/);
   });
 
   it('sizes the demo with --questions and evaluates on that set\'s test split', async () => {

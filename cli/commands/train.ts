@@ -1,6 +1,6 @@
 // `lab train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch]
 //   [--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G]
-//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] [--types t,..] --json f`
+//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] [--types t,..] [--save f] --json f`
 // GRPO from the pretrained default (or scratch, or a --checkpoint file), a progress line per step, accuracy before
 // and after.
 // `--runtime browser` (default) sends the config to the engine worker of the built app in headless Chromium
@@ -18,7 +18,7 @@ import { restoreTrainRunConfig, type TrainRunConfig } from '../../src/rl/trainer
 const USAGE =
   'usage: train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch] ' +
   '[--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G] [--lr X] ' +
-  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint <policy.safetensors>, node runtime] [--types all|location,relation,attribute, node runtime] [--runtime node|browser] [--json f]';
+  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint <policy.safetensors>, node runtime] [--types all|location,relation,attribute, node runtime] [--save <policy.safetensors>, node runtime] [--runtime node|browser] [--json f]';
 
 /** A choice flag; the message ends with the calling command's usage line. */
 export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T, usage = USAGE): T {
@@ -117,5 +117,7 @@ export const train: Command = withUsage(USAGE, async (args) => {
   const questions = demoQuestions(args);
   const checkpoint = checkpointOption(args);
   const types = typesOption(args);
-  return trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint, types }), questions, checkpoint, types);
+  const save = args.options.get('save');
+  const r = trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint, types, save }), questions, checkpoint, types);
+  return save ? { json: { ...(r.json as object), savedPolicy: save }, message: `${r.message}; policy written to ${save}` } : r;
 });
