@@ -100,12 +100,7 @@ function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, t
     async train(config, log) {
       synth ??= generateAnatomySynth({ imageSize: 64, questions });
       const s = synth;
-      let chosen: string[] | null;
-      try {
-        chosen = parseQuestionTypes(types);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
+      const chosen = parseQuestionTypes(types);
       // The tokenizer of a scratch policy still comes from every record, as the pretrain's does.
       const data: TrainerData = { records: ofQuestionTypes(s.records, chosen), image: (ref: string) => s.images.get(ref) ?? null };
       let init;
