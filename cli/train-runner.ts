@@ -1,8 +1,8 @@
 // One GRPO training from a checked TrainRunConfig, shared by `lab train` and `lab ablation`: in Node (the run
 // loop of rl/trainer/run-loop.ts on the CpuBackend or Dawn) or in the engine worker of the built app in
 // headless Chromium. A session keeps one runtime open so an ablation does not start a browser per run.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Page } from '@playwright/test';
 import { UsageError } from './command.ts';
 import { DEFAULT_SYNTH_CONFIG, generateAnatomySynth } from '../src/data/synth/anatomy-synth.ts';
@@ -157,7 +157,6 @@ async function savePolicy(file: string, run: TrainingRun, r: TrainingResult, fro
     testAccuracy: { before: r.evalBefore?.accuracy ?? null, after: r.evalAfter?.accuracy ?? null, questions: r.evalAfter?.questions ?? 0 },
   };
   const bytes = writeCheckpoint(t.policy.config, t.tokenizer, await t.policy.params.readAll(), { card: JSON.stringify(card) }, 'F32');
-  mkdirSync(dirname(resolve(file)), { recursive: true });
   writeFileSync(file, bytes);
 }
 

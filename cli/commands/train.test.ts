@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitQuestionPrior, questionOnlyAccuracy } from '../../src/eval/question-only.ts';
-import { checkpointOption, demoQuestions, train, trainConfig, trainResult, typesOption } from './train.ts';
+import { checkpointOption, demoQuestions, train, trainConfig, saveOption, trainResult, typesOption } from './train.ts';
 import { parameterShapes } from '../../src/model/config.ts';
 import { initialValues } from '../../src/model/policy/parameters.ts';
 import { writeCheckpoint } from '../../src/model/safetensors.ts';
@@ -72,6 +72,10 @@ describe('lab train', () => {
     const again = await train(parseArgs([...args, '--checkpoint', saved]));
     expect((again.json as { initCheckpoint: string }).initCheckpoint).toBe(saved);
     await expect(train(parseArgs([...args.slice(2), '--init', 'scratch', '--save', saved, '--runtime', 'browser']))).rejects.toThrow(/--save .*--runtime node/);
+    // A path that cannot take the file is refused before any training.
+    expect(() => saveOption(parseArgs(['--save', dir]))).toThrow(/is a folder/);
+    writeFileSync(join(dir, 'plain-file'), 'x');
+    expect(() => saveOption(parseArgs(['--save', join(dir, 'plain-file', 'policy.safetensors')]))).toThrow(/--save .*cannot write there/);
   });
 
   it('sizes the demo with --questions and evaluates on that set\'s test split', async () => {

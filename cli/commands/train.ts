@@ -7,6 +7,8 @@
 // through window.labAutomation.train (WebGPU there, the CPU backend without it); `--runtime node` runs the same
 // run loop (rl/trainer/run-loop.ts) in Node on the CpuBackend or Dawn (`--backend gpu`). One trainer either way:
 // cli/train-runner.ts runs it, for this command and for `lab ablation`.
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { intOption, UsageError, type Command, type ParsedArgs, withUsage } from '../command.ts';
 import { runTraining, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
 import { DEFAULT_SYNTH_CONFIG } from '../../src/data/synth/anatomy-synth.ts';
@@ -94,6 +96,24 @@ export function typesOption(args: ParsedArgs): string {
   }
 }
 
+/**
+ * --save: where the trained policy goes. Checked before the run, so a path that cannot be written fails now and
+ * not after an hour of training.
+ */
+export function saveOption(args: ParsedArgs): string | undefined {
+  const file = args.options.get('save');
+  if (file === undefined) return undefined;
+  const dir = dirname(resolve(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--save ${file}: cannot write there (${(err as Error).message})`);
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--save ${file} is a folder; name a .safetensors file`);
+  return file;
+}
+
 /** `lab train`'s JSON and closing line for a finished training. */
 export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string, types = 'all'): { json: unknown; message: string } {
   const paired = r.evalBefore && r.evalAfter ? pairedEvals(r.evalBefore, r.evalAfter) : null;
@@ -117,7 +137,7 @@ export const train: Command = withUsage(USAGE, async (args) => {
   const questions = demoQuestions(args);
   const checkpoint = checkpointOption(args);
   const types = typesOption(args);
-  const save = args.options.get('save');
+  const save = saveOption(args);
   const r = trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint, types, save }), questions, checkpoint, types);
   return save ? { json: { ...(r.json as object), savedPolicy: save }, message: `${r.message}; policy written to ${save}` } : r;
 });
