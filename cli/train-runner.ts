@@ -11,7 +11,8 @@ import { writeCheckpoint } from '../src/model/safetensors.ts';
 import { checkpointInit, pretrainedPath, scratchInit } from '../src/rl/trainer/init.ts';
 import type { TrainRunConfig } from '../src/rl/trainer/run-config.ts';
 import { TrainingRun } from '../src/rl/trainer/run-loop.ts';
-import type { TrainerData } from '../src/rl/trainer/trainer.ts';
+import type { TrainerData, TrainerInit } from '../src/rl/trainer/trainer.ts';
+import { checkpointKey, fileRunStore, resumableState } from './train-state.ts';
 import type { Backend } from '../src/tensor/backend.ts';
 import { CpuBackend } from '../src/tensor/cpu-backend.ts';
 import type { TrainOutcome, TrainProgress } from '../src/worker/train-protocol.ts';
@@ -43,8 +44,14 @@ export interface TrainingResult {
   evalAfter: EvalSummary | null;
   /** GRPO steps done. */
   step: number;
-  /** Wall time of the run, ms (building the policy and both evaluations included). */
+  /** Wall time of the run, ms (building the policy and both evaluations included); this sitting's only after a --state resume. */
   wallMs: number;
+  /** With --state: 'stopped' when --stop-after ended this sitting before the run's last step. */
+  outcome?: 'finished' | 'stopped';
+  /** With --state: the GRPO step this sitting resumed at (null: it began the run). */
+  resumedAt?: number | null;
+  /** With --state: steps (SFT and GRPO) done in this sitting. */
+  stepsThisSitting?: number;
 }
 
 /** Where a run's progress lines go (stdout for `lab train`, prefixed ones for `lab ablation`). */
@@ -76,9 +83,9 @@ export function progressLine(p: TrainProgress): string | null {
   }
 }
 
-/** A run that did not finish is a failure (exit 1), with the trainer's reason. */
-function finished(config: TrainRunConfig, runtime: string, rows: Record<string, number>[], outcome: TrainOutcome, wallMs: number): TrainingResult {
-  if (outcome.state !== 'finished') throw new Error(`training ${outcome.state}: ${outcome.message}`);
+/** A run that did not finish is a failure (exit 1), with the trainer's reason; `stopOk` lets a --stop-after stop through. */
+function finished(config: TrainRunConfig, runtime: string, rows: Record<string, number>[], outcome: TrainOutcome, wallMs: number, stopOk = false): TrainingResult {
+  if (outcome.state !== 'finished' && !(stopOk && outcome.state === 'stopped')) throw new Error(`training ${outcome.state}: ${outcome.message}`);
   return {
     config, runtime, metrics: rows, step: outcome.step, wallMs,
     evalBefore: outcome.evalBefore && { ...outcome.evalBefore },
@@ -94,7 +101,7 @@ async function makeBackend(kind: TrainRunConfig['backend']): Promise<Backend> {
 }
 
 /** Node: AnatomySynth generated once per session, one backend per run (a run's tensors die with it). */
-function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, types = 'all', save }: SessionOptions): TrainingSession {
+function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, types = 'all', save, state }: SessionOptions): TrainingSession {
   let synth: ReturnType<typeof generateAnatomySynth> | null = null;
   return {
     async train(config, log) {
@@ -103,44 +110,64 @@ function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, t
       const chosen = parseQuestionTypes(types);
       // The tokenizer of a scratch policy still comes from every record, as the pretrain's does.
       const data: TrainerData = { records: ofQuestionTypes(s.records, chosen), image: (ref: string) => s.images.get(ref) ?? null };
-      let init;
-      if (checkpoint) {
-        let bytes: Uint8Array;
-        try {
-          bytes = readFileSync(checkpoint);
-        } catch (err) {
-          throw new UsageError(`--checkpoint ${checkpoint}: ${(err as Error).message}`);
-        }
-        init = checkpointInit(bytes, checkpoint);
-      } else if (config.init.kind === 'pretrained') {
-        const path = new URL(`../public/${pretrainedPath(config.preset)}`, import.meta.url);
-        let bytes: Uint8Array;
-        try {
-          bytes = readFileSync(path);
-        } catch {
-          throw new UsageError(`no pretrained ${config.preset} policy at public/${pretrainedPath(config.preset)}; run npm run pretrain -- --preset ${config.preset}, or pass --init scratch`);
-        }
-        init = checkpointInit(bytes, `public/${pretrainedPath(config.preset)}`);
-      } else {
-        init = scratchInit(config.preset, s.records, config.grpo.seed);
-      }
+      const lab = { questions, checkpoint: checkpointKey(checkpoint), types };
+      const prior = state ? resumableState(state.file, config, lab) : null;
+      // A resumed run needs nothing but its state: the starting policy file may have moved since.
+      const init = prior ? null : initialPolicy(config, s.records, checkpoint);
       const backend = await makeBackend(config.backend);
-      console.error(`train: ${config.preset} from ${checkpoint ?? config.init.kind} on AnatomySynth (${data.records.length} questions${chosen ? `: ${chosen.join(', ')} only` : ''}), ${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
-      const run = new TrainingRun('cli', { backend, data, store: null, progress: (p) => {
-        const line = progressLine(p);
-        if (line) log(line);
-      } });
+      const steps = `${config.grpo.steps} GRPO steps of ${config.grpo.batchSize} x ${config.grpo.groupSize}`;
+      console.error(prior
+        ? `train: resuming ${state!.file} at GRPO step ${prior.snapshot.step} (SFT step ${prior.snapshot.sftStep}) of ${steps}, ${backend.name} in Node`
+        : `train: ${config.preset} from ${checkpoint ?? config.init.kind} on AnatomySynth (${data.records.length} questions${chosen ? `: ${chosen.join(', ')} only` : ''}), ${steps}, lr ${config.grpo.learningRate}, beta ${config.grpo.beta}, ${backend.name} in Node`);
+      let sitting = 0;
+      const run = new TrainingRun('cli', {
+        backend, data,
+        store: state ? fileRunStore(state.file, lab) : null,
+        progress: (p) => {
+          const line = progressLine(p);
+          if (line) log(line);
+          if ((p.kind === 'step' || p.kind === 'sft-step') && ++sitting === state?.stopAfter) run.requestStop();
+        },
+      });
+      const every = state ? { checkpointEvery: state.saveEvery } : {};
       const t0 = performance.now();
       try {
-        const outcome = await run.run({ kind: 'fresh', config, init });
-        const result = finished(config, `node ${backend.name}`, run.history().rows, outcome, performance.now() - t0);
-        if (save) await savePolicy(save, run, result, checkpoint ?? config.init.kind, types);
+        const outcome = await run.run(prior
+          ? { kind: 'snapshot', snapshot: { ...prior.snapshot, runConfig: { ...prior.snapshot.runConfig, grpo: { ...prior.snapshot.runConfig.grpo, ...every } } } }
+          : { kind: 'fresh', config: { ...config, grpo: { ...config.grpo, ...every } }, init: init! });
+        const result = finished(config, `node ${backend.name}`, run.history().rows, outcome, performance.now() - t0, state !== undefined);
+        if (state) Object.assign(result, { outcome: outcome.state, resumedAt: prior ? prior.snapshot.step : null, stepsThisSitting: sitting });
+        if (save && outcome.state === 'finished') await savePolicy(save, run, result, checkpoint ?? config.init.kind, types);
         return result;
       } finally {
         run.dispose();
       }
     },
   };
+}
+
+/** The policy a fresh run starts from: a --checkpoint file, the committed default, or scratch weights. */
+function initialPolicy(config: TrainRunConfig, records: TrainerData['records'], checkpoint: string | undefined): TrainerInit {
+  if (checkpoint) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(checkpoint);
+    } catch (err) {
+      throw new UsageError(`--checkpoint ${checkpoint}: ${(err as Error).message}`);
+    }
+    return checkpointInit(bytes, checkpoint);
+  }
+  if (config.init.kind === 'pretrained') {
+    const path = new URL(`../public/${pretrainedPath(config.preset)}`, import.meta.url);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw new UsageError(`no pretrained ${config.preset} policy at public/${pretrainedPath(config.preset)}; run npm run pretrain -- --preset ${config.preset}, or pass --init scratch`);
+    }
+    return checkpointInit(bytes, `public/${pretrainedPath(config.preset)}`);
+  }
+  return scratchInit(config.preset, records, config.grpo.seed);
 }
 
 /**
@@ -201,6 +228,11 @@ export interface SessionOptions {
   save?: string;
   /** Node only: train and test on these AnatomySynth question types ('location,relation'), or 'all' (the default). */
   types?: string;
+  /**
+   * Node only: keep the run's whole state in `file` every `saveEvery` steps and when it ends, continue from it when
+   * it exists, and stop this sitting after `stopAfter` steps (0: run to the end).
+   */
+  state?: { file: string; saveEvery: number; stopAfter: number };
 }
 
 /** Runs `fn` with a training session of the given runtime; a browser session closes Chromium and the server after. */
@@ -209,6 +241,7 @@ export async function withTrainingSession<T>(runtime: TrainRuntime, fn: (session
   if (options.checkpoint) throw new UsageError('--checkpoint reads a file in Node: use it with --runtime node');
   if (options.save) throw new UsageError('--save writes a file in Node: use it with --runtime node');
   if (options.types && options.types !== 'all') throw new UsageError('--types filters the demo in Node: use it with --runtime node');
+  if (options.state) throw new UsageError('--state keeps the run in a file in Node: use it with --runtime node (the browser keeps its runs in IndexedDB)');
   const { withLabPage } = await import('./harness.ts');
   return withLabPage(({ page }) => fn(browserSession(page, options.questions ?? DEFAULT_SYNTH_CONFIG.questions)), (line) => console.error(line));
 }

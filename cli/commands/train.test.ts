@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitQuestionPrior, questionOnlyAccuracy } from '../../src/eval/question-only.ts';
-import { checkpointOption, demoQuestions, train, trainConfig, saveOption, trainResult, typesOption } from './train.ts';
+import { checkpointOption, demoQuestions, train, trainConfig, saveOption, stateOption, trainResult, typesOption } from './train.ts';
 import { parameterShapes } from '../../src/model/config.ts';
 import { initialValues } from '../../src/model/policy/parameters.ts';
 import { writeCheckpoint } from '../../src/model/safetensors.ts';
@@ -76,6 +76,44 @@ describe('lab train', () => {
     expect(() => saveOption(parseArgs(['--save', dir]))).toThrow(/is a folder/);
     writeFileSync(join(dir, 'plain-file'), 'x');
     expect(() => saveOption(parseArgs(['--save', join(dir, 'plain-file', 'policy.safetensors')]))).toThrow(/--save .*cannot write there/);
+  });
+
+  it('keeps a run in a --state file: stopped sittings continue to the numbers an unbroken run gives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-train-state-'));
+    const state = join(dir, 'run.state');
+    // From the pretrained default, whose rollouts earn rewards that differ within a group, so GRPO moves the
+    // weights; one SFT step first, so the sittings cut at the switch to GRPO and inside it.
+    const args = ['--runtime', 'node', '--preset', 'micro', '--steps', '3', '--sft', '1', '--batch', '2', '--group', '4', '--eval', '4', '--max-len', '16', '--lr', '0.001'];
+    const whole = await train(parseArgs([...args, '--save', join(dir, 'whole.safetensors')]));
+    type Json = { metrics: Record<string, number>[]; evalBefore: { correct: string[] }; evalAfter: { correct: string[] } | null; state: { outcome: string; step: number; resumedAt: number | null; stepsThisSitting: number } };
+    const sitting = async (stopAfter: number) => train(parseArgs([...args, '--save', join(dir, 'parts.safetensors'), '--state', state, '--save-every', '1', '--stop-after', String(stopAfter)]));
+    expect((whole.json as Json).metrics.some((m) => m.grad_norm > 0)).toBe(true);
+    const first = await sitting(1);
+    expect(first.message).toMatch(/^stopped after 1 steps at GRPO step 0 of 3; the run is kept in .*run\.state/);
+    expect((first.json as Json).state).toEqual({ file: state, outcome: 'stopped', step: 0, resumedAt: null, stepsThisSitting: 1 });
+    expect(first.json).not.toHaveProperty('savedPolicy');
+    const second = await sitting(2);
+    expect((second.json as Json).state).toMatchObject({ outcome: 'stopped', step: 2, resumedAt: 0, stepsThisSitting: 2 });
+    const last = await sitting(5);
+    const a = whole.json as Json, b = last.json as Json;
+    expect(b.state).toMatchObject({ outcome: 'finished', step: 3, resumedAt: 2, stepsThisSitting: 1 });
+    expect(last.message).toMatch(/^trained 3 GRPO steps/);
+    // Every GRPO row of the whole run, timings aside, and the same answers before and after.
+    const untimed = (rows: Record<string, number>[]) => rows.map(({ step_time: _t, tokens_per_second: _s, ...rest }) => rest);
+    expect(untimed(b.metrics)).toEqual(untimed(a.metrics));
+    expect(b.metrics).toHaveLength(3);
+    expect(b.evalBefore.correct).toEqual(a.evalBefore.correct);
+    expect(b.evalAfter!.correct).toEqual(a.evalAfter!.correct);
+    const w1 = checkpointInit(readFileSync(join(dir, 'whole.safetensors')), 'whole').weights!, w2 = checkpointInit(readFileSync(join(dir, 'parts.safetensors')), 'parts').weights!;
+    for (const [name, w] of w1) expect(w2.get(name), name).toEqual(w);
+    // The state belongs to that run: other flags are refused, naming what differs.
+    await expect(train(parseArgs([...args.slice(0, -2), '--lr', '0.01', '--state', state]))).rejects.toThrow(/--state .* holds another run \(config\.grpo\.learningRate: state 0\.001, command 0\.01\)/);
+    await expect(train(parseArgs([...args, '--types', 'location', '--state', state]))).rejects.toThrow(/types: state "all", command "location"/);
+    writeFileSync(join(dir, 'junk.state'), 'not a state');
+    await expect(train(parseArgs([...args, '--state', join(dir, 'junk.state')]))).rejects.toThrow(/junk\.state: not a lab train state file/);
+    expect(() => stateOption(parseArgs(['--stop-after', '3']))).toThrow(/--stop-after needs --state/);
+    expect(() => stateOption(parseArgs(['--state', dir]))).toThrow(/is a folder/);
+    await expect(train(parseArgs([...args.slice(2), '--state', state, '--runtime', 'browser']))).rejects.toThrow(/--state .*--runtime node/);
   });
 
   it('sizes the demo with --questions and evaluates on that set\'s test split', async () => {

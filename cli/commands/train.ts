@@ -1,6 +1,7 @@
 // `lab train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch]
 //   [--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G]
-//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] [--types t,..] [--save f] --json f`
+//   [--lr X] [--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint f] [--types t,..] [--save f]
+//   [--state f [--save-every N] [--stop-after N]] --json f`
 // GRPO from the pretrained default (or scratch, or a --checkpoint file), a progress line per step, accuracy before
 // and after.
 // `--runtime browser` (default) sends the config to the engine worker of the built app in headless Chromium
@@ -20,7 +21,7 @@ import { restoreTrainRunConfig, type TrainRunConfig } from '../../src/rl/trainer
 const USAGE =
   'usage: train --dataset demo --preset micro|tiny|small --steps N --seed S [--init pretrained|scratch] ' +
   '[--curriculum off|reorder|redraw|both] [--augment off|on] [--backend cpu|gpu] [--batch B] [--group G] [--lr X] ' +
-  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint <policy.safetensors>, node runtime] [--types all|location,relation,attribute, node runtime] [--save <policy.safetensors>, node runtime] [--runtime node|browser] [--json f]';
+  '[--beta X] [--max-len L] [--sft N] [--eval N] [--questions N] [--checkpoint <policy.safetensors>, node runtime] [--types all|location,relation,attribute, node runtime] [--save <policy.safetensors>, node runtime] [--state <file> [--save-every N] [--stop-after N], node runtime] [--runtime node|browser] [--json f]';
 
 /** A choice flag; the message ends with the calling command's usage line. */
 export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T, usage = USAGE): T {
@@ -114,8 +115,28 @@ export function saveOption(args: ParsedArgs): string | undefined {
   return file;
 }
 
-/** `lab train`'s JSON and closing line for a finished training. */
-export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string, types = 'all'): { json: unknown; message: string } {
+/**
+ * --state f [--save-every N] [--stop-after N]: a run kept in a file, so it can stop and continue in later sittings
+ * (a 2,000-step run on a CPU takes most of a day). Checked before any training, like --save.
+ */
+export function stateOption(args: ParsedArgs): { file: string; saveEvery: number; stopAfter: number } | undefined {
+  const file = args.options.get('state');
+  if (file === undefined) {
+    for (const flag of ['save-every', 'stop-after']) if (args.options.has(flag)) throw new UsageError(`--${flag} needs --state <file> to keep what was done\n${USAGE}`);
+    return undefined;
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--state ${file} is a folder; name a file`);
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    accessSync(dirname(resolve(file)), constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--state ${file}: cannot write there (${(err as Error).message})`);
+  }
+  return { file, saveEvery: intOption(args, 'save-every', 10, 1, 1_000_000), stopAfter: intOption(args, 'stop-after', 0, 0, 1_000_000) };
+}
+
+/** `lab train`'s JSON and closing line for a finished training (or, with --stop-after, a sitting of one). */
+export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string, types = 'all', stateFile?: string): { json: unknown; message: string } {
   const paired = r.evalBefore && r.evalAfter ? pairedEvals(r.evalBefore, r.evalAfter) : null;
   const json = {
     config: r.config, runtime: r.runtime, metrics: r.metrics, evalBefore: r.evalBefore, evalAfter: r.evalAfter,
@@ -123,7 +144,11 @@ export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.
     ...(paired ? { paired } : {}),
     dataset: { name: 'AnatomySynth', seed: DEFAULT_SYNTH_CONFIG.seed, questions, questionTypes: types },
     ...(checkpoint ? { initCheckpoint: checkpoint } : {}),
+    ...(stateFile ? { state: { file: stateFile, outcome: r.outcome ?? 'finished', step: r.step, resumedAt: r.resumedAt ?? null, stepsThisSitting: r.stepsThisSitting ?? 0 } } : {}),
   };
+  if (r.outcome === 'stopped') {
+    return { json, message: `stopped after ${r.stepsThisSitting} steps at GRPO step ${r.step} of ${r.config.grpo.steps}; the run is kept in ${stateFile}: the same command continues it` };
+  }
   const pct = (x: { accuracy: number } | null) => (x ? `${(100 * x.accuracy).toFixed(1)}%` : 'n/a');
   const change = paired ? `; ${paired.gained} gained, ${paired.lost} lost, sign test ${formatPValue(paired.pValue)}` : '';
   // A policy at the question-only baseline is not using its image; said beside the change so a run reads right.
@@ -138,6 +163,9 @@ export const train: Command = withUsage(USAGE, async (args) => {
   const checkpoint = checkpointOption(args);
   const types = typesOption(args);
   const save = saveOption(args);
-  const r = trainResult(await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint, types, save }), questions, checkpoint, types);
-  return save ? { json: { ...(r.json as object), savedPolicy: save }, message: `${r.message}; policy written to ${save}` } : r;
+  const state = stateOption(args);
+  const result = await runTraining(config, choice(args, 'runtime', TRAIN_RUNTIMES, 'browser'), undefined, { questions, checkpoint, types, save, state });
+  const r = trainResult(result, questions, checkpoint, types, state?.file);
+  // A sitting that stopped early has no final policy yet; the last sitting writes it.
+  return save && result.outcome !== 'stopped' ? { json: { ...(r.json as object), savedPolicy: save }, message: `${r.message}; policy written to ${save}` } : r;
 });

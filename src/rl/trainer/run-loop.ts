@@ -13,11 +13,14 @@ import type { TrainRunConfig } from './run-config.ts';
 export interface RunLoopDeps {
   backend: Backend;
   data: TrainerData;
-  /** Where checkpoints go; null keeps none (a CLI run without persistence). */
-  store: CheckpointStore | null;
+  /** Where checkpoints go: IndexedDB in the worker, a state file for `lab train --state`; null keeps none. */
+  store: RunStore | null;
   progress: (p: TrainProgress) => void;
   faults?: TrainerFaults;
 }
+
+/** What the loop needs of a checkpoint store. */
+export type RunStore = Pick<CheckpointStore, 'save' | 'setSummary'>;
 
 /** How the run should begin: fresh weights, or a stored snapshot. */
 export type RunStart = { kind: 'fresh'; config: TrainRunConfig; init: TrainerInit } | { kind: 'snapshot'; snapshot: TrainerSnapshot };
