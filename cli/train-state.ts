@@ -10,6 +10,8 @@ import { restoreSnapshot } from '../src/rl/trainer/checkpoint-store.ts';
 import type { TrainRunConfig } from '../src/rl/trainer/run-config.ts';
 import type { RunStore } from '../src/rl/trainer/run-loop.ts';
 import type { TrainerSnapshot } from '../src/rl/trainer/trainer.ts';
+import { writeCheckpoint } from '../src/model/safetensors.ts';
+import { restoreTokenizer } from '../src/model/tokenizer.ts';
 
 const KIND = 'lab-train-state';
 
@@ -106,4 +108,26 @@ export function resumableState(file: string, config: TrainRunConfig, lab: LabTra
 /** The --checkpoint path as the state records it (one file however the command names it). */
 export function checkpointKey(checkpoint: string | undefined): string | null {
   return checkpoint === undefined ? null : resolve(checkpoint);
+}
+
+/**
+ * The policy a state holds, as a .safetensors checkpoint (with a card saying which run and step), so a run kept
+ * in sittings can be evaluated between them (`lab eval --checkpoint run.state`).
+ */
+export function policyOfState(file: string): Uint8Array {
+  const state = readTrainState(file);
+  if (!state) throw new UsageError(`--checkpoint ${file}: no such file`);
+  const { snapshot: s } = state;
+  const card = { name: file.replace(/^.*\//, ''), made: 'lab train --state (a run between sittings)', from: state.lab.checkpoint ?? s.runConfig.init.kind, grpo: s.runConfig.grpo, steps: s.step, sftSteps: s.sftStep };
+  return writeCheckpoint(s.model, restoreTokenizer(s.tokenizer), s.weights, { card: JSON.stringify(card) }, 'F32');
+}
+
+/** Whether `file` begins like a state file (v8 serialisation) rather than a .safetensors one. */
+export function isTrainStateFile(file: string): boolean {
+  try {
+    const o = deserialize(readFileSync(file)) as { kind?: unknown } | null;
+    return o?.kind === KIND;
+  } catch {
+    return false;
+  }
 }

@@ -12,9 +12,10 @@ import { metricLabel } from '../../src/eval/config.ts';
 import type { EvalMetric, EvalReport } from '../../src/eval/report.ts';
 import { accuracyTable, formatAccuracyTable } from '../../src/eval/tables.ts';
 import type { EvalRunResult } from '../../src/worker/eval-protocol.ts';
+import { isTrainStateFile, policyOfState } from '../train-state.ts';
 
 const USAGE =
-  'usage: eval --dataset demo|<path> --checkpoint <file.safetensors>|pretrained [--metrics greedy,avg5,circular,likelihood,blind] ' +
+  'usage: eval --dataset demo|<path> --checkpoint <file.safetensors>|<lab train --state file>|pretrained [--metrics greedy,avg5,circular,likelihood,blind] ' +
   '[--split test] [--max N] [--seed S] [--max-new-tokens T] [--backend auto|webgpu|cpu] [--no-save] [--json <file>]';
 
 const KNOWN_FLAGS = new Set(['dataset', 'checkpoint', 'metrics', 'split', 'max', 'seed', 'max-new-tokens', 'backend', 'no-save', 'json']);
@@ -66,7 +67,7 @@ export function evalOptions(args: ParsedArgs): EvalOptions {
   const checkpoint = args.options.get('checkpoint') ?? 'pretrained';
   if (checkpoint !== 'pretrained') {
     if (!existsSync(checkpoint)) throw new UsageError(`--checkpoint ${checkpoint}: no such file`);
-    if (!checkpoint.endsWith('.safetensors')) throw new UsageError(`--checkpoint ${checkpoint}: expected a .safetensors policy checkpoint or 'pretrained'`);
+    if (!checkpoint.endsWith('.safetensors') && !isTrainStateFile(checkpoint)) throw new UsageError(`--checkpoint ${checkpoint}: expected a .safetensors policy checkpoint, a lab train --state file or 'pretrained'`);
   }
   const { metrics, k } = parseMetrics(args.options.get('metrics') ?? 'greedy');
   const split = args.options.get('split') ?? 'test';
@@ -112,6 +113,12 @@ export function evalJson(options: EvalOptions, result: EvalRunResult, app: { ver
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
+/** A policy file for the page; a `lab train --state` file goes as the policy it holds now. */
+function policyFile(path: string): AutomationEvalParams['checkpoint'] {
+  if (path.endsWith('.safetensors')) return { kind: 'file', name: basename(path), base64: toBase64(readFileSync(path)) };
+  return { kind: 'file', name: `${basename(path)}.safetensors`, base64: toBase64(policyOfState(path)) };
+}
+
 export const evaluate: Command = withUsage(USAGE, async (args) => {
   const options = evalOptions(args);
   const log = (line: string) => console.error(line);
@@ -121,8 +128,7 @@ export const evaluate: Command = withUsage(USAGE, async (args) => {
     if (files.length === 0) throw new UsageError(`--dataset ${options.dataset.path}: no files`);
     dataset = { kind: 'files', name: basename(options.dataset.path), files: await Promise.all(files.map(async (f) => ({ path: f.path, base64: toBase64(await f.read()) }))) };
   }
-  const checkpoint: AutomationEvalParams['checkpoint'] =
-    options.checkpoint === 'pretrained' ? { kind: 'pretrained' } : { kind: 'file', name: basename(options.checkpoint.path), base64: toBase64(readFileSync(options.checkpoint.path)) };
+  const checkpoint: AutomationEvalParams['checkpoint'] = options.checkpoint === 'pretrained' ? { kind: 'pretrained' } : policyFile(options.checkpoint.path);
   const params: AutomationEvalParams = {
     dataset, checkpoint, split: options.split, maxQuestions: options.maxQuestions, seed: options.seed,
     metrics: options.metrics, k: options.k, maxNewTokens: options.maxNewTokens, backend: options.backend, save: options.save,

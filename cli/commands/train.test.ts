@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitQuestionPrior, questionOnlyAccuracy } from '../../src/eval/question-only.ts';
+import { evalOptions } from './eval.ts';
+import { policyOfState } from '../train-state.ts';
 import { checkpointOption, demoQuestions, train, trainConfig, saveOption, stateOption, trainResult, typesOption } from './train.ts';
 import { parameterShapes } from '../../src/model/config.ts';
 import { initialValues } from '../../src/model/policy/parameters.ts';
@@ -106,6 +108,11 @@ describe('lab train', () => {
     expect(b.evalAfter!.correct).toEqual(a.evalAfter!.correct);
     const w1 = checkpointInit(readFileSync(join(dir, 'whole.safetensors')), 'whole').weights!, w2 = checkpointInit(readFileSync(join(dir, 'parts.safetensors')), 'parts').weights!;
     for (const [name, w] of w1) expect(w2.get(name), name).toEqual(w);
+    // The state's policy is what `lab eval --checkpoint run.state` evaluates: here, the finished run's.
+    const held = checkpointInit(policyOfState(state), 'state');
+    for (const [name, w] of w1) expect(held.weights!.get(name), name).toEqual(w);
+    expect(JSON.parse(held.extra?.card ?? 'null')).toMatchObject({ made: 'lab train --state (a run between sittings)', steps: 3, sftSteps: 1 });
+    expect(evalOptions(parseArgs(['--dataset', 'demo', '--checkpoint', state])).checkpoint).toEqual({ path: state });
     // The state belongs to that run: other flags are refused, naming what differs.
     await expect(train(parseArgs([...args.slice(0, -2), '--lr', '0.01', '--state', state]))).rejects.toThrow(/--state .* holds another run \(config\.grpo\.learningRate: state 0\.001, command 0\.01\)/);
     await expect(train(parseArgs([...args, '--types', 'location', '--state', state]))).rejects.toThrow(/types: state "all", command "location"/);
