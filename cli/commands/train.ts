@@ -97,22 +97,26 @@ export function typesOption(args: ParsedArgs): string {
   }
 }
 
+/** A file a flag will write: its folder made and writable, the path not itself a folder; checked before any training. */
+function writableFile(flag: string, file: string, what: string): string {
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--${flag} ${file} is a folder; name ${what}`);
+  const dir = dirname(resolve(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--${flag} ${file}: cannot write there (${(err as Error).message})`);
+  }
+  return file;
+}
+
 /**
  * --save: where the trained policy goes. Checked before the run, so a path that cannot be written fails now and
  * not after an hour of training.
  */
 export function saveOption(args: ParsedArgs): string | undefined {
   const file = args.options.get('save');
-  if (file === undefined) return undefined;
-  const dir = dirname(resolve(file));
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (err) {
-    throw new UsageError(`--save ${file}: cannot write there (${(err as Error).message})`);
-  }
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--save ${file} is a folder; name a .safetensors file`);
-  return file;
+  return file === undefined ? undefined : writableFile('save', file, 'a .safetensors file');
 }
 
 /**
@@ -125,13 +129,7 @@ export function stateOption(args: ParsedArgs): { file: string; saveEvery: number
     for (const flag of ['save-every', 'stop-after']) if (args.options.has(flag)) throw new UsageError(`--${flag} needs --state <file> to keep what was done\n${USAGE}`);
     return undefined;
   }
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--state ${file} is a folder; name a file`);
-  try {
-    mkdirSync(dirname(resolve(file)), { recursive: true });
-    accessSync(dirname(resolve(file)), constants.W_OK);
-  } catch (err) {
-    throw new UsageError(`--state ${file}: cannot write there (${(err as Error).message})`);
-  }
+  writableFile('state', file, 'a file');
   return { file, saveEvery: intOption(args, 'save-every', 10, 1, 1_000_000), stopAfter: intOption(args, 'stop-after', 0, 0, 1_000_000) };
 }
 
