@@ -48,6 +48,7 @@ test('evaluate a policy: table, could-not-extract bucket, speed, confusion cell,
   await panel.getByRole('spinbutton', { name: 'question cap' }).fill('6');
   await panel.getByRole('checkbox', { name: 'Likelihood' }).check();
   await panel.getByRole('checkbox', { name: 'Image-blind' }).check();
+  await panel.getByRole('checkbox', { name: 'Question-only' }).check();
   await shot(page, 'setup');
 
   await panel.getByTestId('eval-run').click();
@@ -56,7 +57,7 @@ test('evaluate a policy: table, could-not-extract bucket, speed, confusion cell,
   await expect(panel.getByTestId('eval-error')).toHaveCount(0);
 
   // One table per metric, VLMEvalKit-style: Overall first, then the breakdown groups.
-  for (const metric of ['greedy', 'likelihood', 'blind']) {
+  for (const metric of ['greedy', 'likelihood', 'blind', 'question-only']) {
     const table = panel.getByTestId(`eval-table-${metric}`);
     await expect(table.locator('thead tr').nth(1).locator('th').first()).toHaveText('Overall');
     for (const group of ['Question type', 'Modality', 'Anatomy', 'Source']) await expect(table.locator('thead')).toContainText(group);

@@ -43,6 +43,7 @@ describe('evalOptions', () => {
 
   it('parses metric names leniently but exactly', () => {
     expect(parseMetrics('Greedy, avg@8 ,greedy')).toEqual({ metrics: ['greedy', 'avgk'], k: 8 });
+    expect(parseMetrics('greedy,blind,question-only')).toEqual({ metrics: ['greedy', 'blind', 'question-only'], k: 5 });
     expect(() => parseMetrics(' , ')).toThrow(/at least one metric/);
   });
 });

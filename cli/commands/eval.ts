@@ -15,7 +15,7 @@ import type { EvalRunResult } from '../../src/worker/eval-protocol.ts';
 import { isTrainStateFile, policyOfState } from '../train-state.ts';
 
 const USAGE =
-  'usage: eval --dataset demo|<path> --checkpoint <file.safetensors>|<lab train --state file>|pretrained [--metrics greedy,avg5,circular,likelihood,blind] ' +
+  'usage: eval --dataset demo|<path> --checkpoint <file.safetensors>|<lab train --state file>|pretrained [--metrics greedy,avg5,circular,likelihood,blind,question-only] ' +
   '[--split test] [--max N] [--seed S] [--max-new-tokens T] [--backend auto|webgpu|cpu] [--no-save] [--json <file>]';
 
 const KNOWN_FLAGS = new Set(['dataset', 'checkpoint', 'metrics', 'split', 'max', 'seed', 'max-new-tokens', 'backend', 'no-save', 'json']);
@@ -47,10 +47,10 @@ export function parseMetrics(text: string): { metrics: EvalMetric[]; k: number }
       if (metrics.includes('avgk') && n !== k) throw new UsageError(`--metrics: one Avg@k per evaluation, got avg${k} and ${raw}`);
       k = n;
       metric = 'avgk';
-    } else if (raw === 'greedy' || raw === 'circular' || raw === 'likelihood' || raw === 'blind') {
+    } else if (raw === 'greedy' || raw === 'circular' || raw === 'likelihood' || raw === 'blind' || raw === 'question-only') {
       metric = raw;
     } else {
-      throw new UsageError(`--metrics: unknown metric '${raw}' (known: greedy, avg<k> such as avg5, circular, likelihood, blind)`);
+      throw new UsageError(`--metrics: unknown metric '${raw}' (known: greedy, avg<k> such as avg5, circular, likelihood, blind, question-only)`);
     }
     if (!metrics.includes(metric)) metrics.push(metric);
   }

@@ -6,6 +6,7 @@ import { UNEXTRACTED_COLUMN } from './report.ts';
 import type { EvalPolicy, EvalPrompt, GenerateOptions, Generation } from './policy.ts';
 import type { VqaRecord } from '../data/record.ts';
 import { evalReportSchema } from '../runs/schema.ts';
+import { fitQuestionPrior } from './question-only.ts';
 
 const SGG = ['Liver', 'Cystic Plate', 'Gut', 'Abdominal Wall Cavity'];
 const mc = (id: string, goldIndex: number): VqaRecord => ({
@@ -192,5 +193,49 @@ describe('the image-blind metric', () => {
     expect(policy.seen.filter((s) => s.endsWith(':')).sort()).toEqual(['b1:', 'b2:', 'b3:', 'b4:', 't1:']); // t1 once, greedy
     expect(report.overall.generations).toBe(9);
     expect(evalReportSchema.safeParse(report).success).toBe(true);
+  });
+});
+
+describe('the question-only metric', () => {
+  const noModel: EvalPolicy = {
+    name: 'unused',
+    generate: async () => {
+      throw new Error('the question-only metric asks no model');
+    },
+    scoreOptions: async () => {
+      throw new Error('not asked');
+    },
+  };
+  const asked = (id: string, question: string, goldIndex: number, questionType: string): VqaRecord => ({ ...mc(id, goldIndex), question, questionType });
+  // Training counts: 'top-left' was Liver twice and Gut once; 'bottom' was Gut once; Gut is gold most often overall.
+  const train = [
+    asked('x1', 'What is at the top-left?', 0, 'loc'),
+    asked('x2', 'What is at the top-left?', 0, 'loc'),
+    asked('x3', 'What is at the top-left?', 2, 'loc'),
+    asked('x4', 'What is at the bottom?', 2, 'loc'),
+    asked('x5', 'Which is brown?', 2, 'att'),
+  ];
+  const prior = fitQuestionPrior(train);
+  const openOne: VqaRecord = { ...records[4], id: 'o1', questionType: 'att' };
+  const task = new VqaTask('q-only', [
+    asked('q1', 'What is at the top-left?', 0, 'loc'), // Liver by its text: right
+    asked('q2', 'what is at the TOP-LEFT ?', 1, 'loc'), // the same text, gold Cystic Plate: wrong
+    asked('q3', 'A question never seen?', 2, 'att'), // unseen text: Gut, the most common gold overall: right
+    asked('q4', 'Which is brown?', 3, 'att'), // Gut by its text, gold Abdominal Wall Cavity: wrong
+    openOne, // open: not counted
+  ]);
+
+  it('answers each multiple-choice question from the training counts of its text, without asking the policy', async () => {
+    const report = await evaluatePolicy(noModel, task, { config: { metrics: ['question-only'] }, questionPrior: prior, now: fakeClock() });
+    expect(report.overall.metrics['question-only']).toEqual({ n: 4, value: 2 / 4 });
+    expect(report.byCategory.questionType.loc.metrics['question-only']).toEqual({ n: 2, value: 1 / 2 });
+    expect(report.byCategory.questionType.att.metrics['question-only']).toEqual({ n: 2, value: 1 / 2 });
+    expect(report.overall.generations).toBe(0);
+    expect(accuracyTable([{ name: 'text', report }], 'question-only').rows[0].values[0]).toBe(0.5);
+    expect(evalReportSchema.safeParse(report).success).toBe(true);
+  });
+
+  it('refuses to run without training counts', async () => {
+    await expect(evaluatePolicy(noModel, task, { config: { metrics: ['question-only'] } })).rejects.toThrow(/question-only metric needs training questions/);
   });
 });

@@ -9,6 +9,7 @@ import { avgAtK, circularAccuracy, greedyAccuracy, percentile, pickByLikelihood 
 import type { EvalPolicy, EvalPrompt, GenerateOptions, Generation } from './policy.ts';
 import { evalPromptText } from './prompt.ts';
 import { CATEGORY_DIMENSIONS, type CategoryDimension, type EvalReport, type GroupScore, type MetricCell } from './report.ts';
+import { questionOnlyChoice, type QuestionPrior } from './question-only.ts';
 import { optionRotations } from './rotation.ts';
 import type { EvalTask } from './task.ts';
 
@@ -19,6 +20,8 @@ export interface EvaluateOptions {
   now?: () => number;
   /** Stops between policy calls. */
   signal?: AbortSignal;
+  /** The counts behind the 'question-only' metric, fitted on training questions the task does not ask. */
+  questionPrior?: QuestionPrior;
   /** Called after each policy call. */
   onProgress?: (progress: { phase: string; done: number; total: number }) => void;
 }
@@ -42,6 +45,8 @@ export async function evaluatePolicy(policy: EvalPolicy, task: EvalTask<VqaRecor
   if (config.metrics.length === 0) throw new Error('evaluate: no metrics asked for');
   if (!Number.isInteger(config.k) || config.k < 1) throw new Error(`evaluate: k must be a positive integer, got ${config.k}`);
   if (!Number.isInteger(config.batchSize) || config.batchSize < 1) throw new Error(`evaluate: batchSize must be a positive integer, got ${config.batchSize}`);
+  const prior = options.questionPrior;
+  if (config.metrics.includes('question-only') && !prior) throw new Error('evaluate: the question-only metric needs training questions to count (options.questionPrior)');
   const now = options.now ?? (() => performance.now());
   const started = now();
   const latencies: number[] = [];
@@ -158,6 +163,10 @@ export async function evaluatePolicy(policy: EvalPolicy, task: EvalTask<VqaRecor
     if (wants.has('blind')) {
       const seen = group.filter((o) => o.blind);
       metrics.blind = { n: seen.length, value: greedyAccuracy(seen.map((o) => o.blind!.correct)) };
+    }
+    if (prior && wants.has('question-only')) {
+      const asked = group.filter((o) => isChoice(o.record));
+      metrics['question-only'] = { n: asked.length, value: greedyAccuracy(asked.map((o) => questionOnlyChoice(prior, o.record) === o.record.goldIndex)) };
     }
     if (wants.has('likelihood')) {
       const scored = group.filter((o) => o.likelihoodCorrect !== undefined);

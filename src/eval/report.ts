@@ -4,9 +4,11 @@ import type { EvalConfig } from './config.ts';
 
 /**
  * The metrics an evaluation can compute. 'blind' is greedy accuracy with every image withheld (the policy sees a
- * grey frame): what the question text alone earns, so greedy minus blind is what the image adds.
+ * grey frame): what the question text alone earns this policy, so greedy minus blind is what the image adds.
+ * 'question-only' asks no model: the option most often gold for the same question text among the dataset's
+ * training questions (src/eval/question-only.ts), the line a policy must pass to be using its image at all.
  */
-export const EVAL_METRICS = ['greedy', 'avgk', 'circular', 'likelihood', 'blind'] as const;
+export const EVAL_METRICS = ['greedy', 'avgk', 'circular', 'likelihood', 'blind', 'question-only'] as const;
 export type EvalMetric = (typeof EVAL_METRICS)[number];
 
 /** The breakdowns of a VLMEvalKit-style table, after 'Overall'. */
@@ -29,7 +31,7 @@ export interface GroupScore {
   generations: number;
   /** Of those, how many had no extractable answer. */
   unextractable: number;
-  /** Keyed by metric label: 'greedy', 'avg@5', 'circular', 'likelihood', 'blind'. */
+  /** Keyed by metric label: 'greedy', 'avg@5', 'circular', 'likelihood', 'blind', 'question-only'. */
   metrics: Record<string, MetricCell>;
 }
 

@@ -1,6 +1,7 @@
 // The Evaluate panel's store with training runs' checkpoints, against a scripted engine: choosing "a run's
 // checkpoint" picks the newest run's, a choice that no longer exists falls back to it, and the evaluation is sent
-// (and shown) under the training run's name and step rather than its storage id.
+// (and shown) under the training run’s name and step rather than its storage id; question-only is sent only for a
+// dataset with a train split.
 import { describe, expect, it } from 'vitest';
 import type { EngineClient } from '../worker/client.ts';
 import type { CheckpointSummary } from '../worker/train-protocol.ts';
@@ -30,7 +31,7 @@ function scripted(checkpoints: CheckpointSummary[]) {
 describe('evaluation store: a training run’s checkpoint', () => {
   it('picks the newest run, falls back to it when the choice is gone, and names the result by the run', async () => {
     const { client, sent } = scripted([ckpt('run-b', 'GRPO micro scratch seed 1', 3), ckpt('run-a', 'GRPO micro scratch seed 0', 12)]);
-    useDatasetsStore.setState({ datasets: [{ id: 'ds', name: 'AnatomySynth' } as never] });
+    useDatasetsStore.setState({ datasets: [{ id: 'ds', name: 'AnatomySynth', bySplit: { train: 3, test: 2 } } as never] });
     const store = createEvaluationStore(() => client);
     await store.getState().init();
     expect(store.getState().setup.source).toBe('pretrained');
@@ -59,5 +60,19 @@ describe('evaluation store: a training run’s checkpoint', () => {
     await store.getState().run();
     expect('name' in sent.find((s) => s.type === 'eval/run')!.params).toBe(false);
     expect(store.getState().resultName).toBeNull();
+  });
+
+  it('sends question-only only for a dataset with a train split to count from', async () => {
+    const { client, sent } = scripted([]);
+    useDatasetsStore.setState({ datasets: [{ id: 'ds', name: 'AnatomySynth', bySplit: { train: 3, test: 2 } } as never, { id: 'rad', name: 'VQA-RAD test', bySplit: { test: 5 } } as never] });
+    const store = createEvaluationStore(() => client);
+    await store.getState().init();
+    store.getState().toggleMetric('question-only', true);
+    store.getState().update({ datasetId: 'ds', split: 'test' });
+    await store.getState().run();
+    store.getState().update({ datasetId: 'rad', split: 'test' });
+    await store.getState().run();
+    const asked = sent.filter((s) => s.type === 'eval/run').map((s) => s.params.metrics);
+    expect(asked).toEqual([['greedy', 'question-only'], ['greedy']]);
   });
 });

@@ -81,7 +81,7 @@ export const DEFAULT_EVAL_SETUP: EvalSetup = {
   split: 'test',
   maxQuestions: 32,
   seed: 0,
-  metrics: { greedy: true, avgk: false, circular: false, likelihood: false, blind: false },
+  metrics: { greedy: true, avgk: false, circular: false, likelihood: false, blind: false, 'question-only': false },
   k: 5,
 };
 
@@ -156,7 +156,9 @@ export function createEvaluationStore(client: () => EngineClient = engine) {
         set({ error: source });
         return;
       }
-      const metrics = (Object.keys(setup.metrics) as EvalMetric[]).filter((m) => setup.metrics[m]);
+      // The panel greys out question-only for a dataset with no train split; a tick left from another dataset is dropped.
+      const hasTrain = Boolean(useDatasetsStore.getState().datasets.find((d) => d.id === setup.datasetId)?.bySplit.train);
+      const metrics = (Object.keys(setup.metrics) as EvalMetric[]).filter((m) => setup.metrics[m] && (m !== 'question-only' || hasTrain));
       if (metrics.length === 0) return set({ error: 'Choose at least one metric.' });
       if (!setup.datasetId) return set({ error: 'Choose a dataset (the Data panel imports one; AnatomySynth is built in).' });
       controller = new AbortController();

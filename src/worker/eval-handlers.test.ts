@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DatasetStore, type StoredImage, type VqaRecord } from '../data/index.ts';
 import { evaluatePolicy } from '../eval/evaluator.ts';
 import { PolicyEvalAdapter } from '../eval/policy-adapter.ts';
+import { fitQuestionPrior, questionOnlyAccuracy } from '../eval/question-only.ts';
 import { VqaTask } from '../eval/task.ts';
 import { PolicyParameters } from '../model/policy/parameters.ts';
 import { Policy } from '../model/policy/policy.ts';
@@ -148,6 +149,23 @@ describe('eval/run', () => {
     expect(() => parseEvalRunParams(params(s.meta.id, s.bytes, { maxQuestions: -1 }))).toThrow(/maxQuestions/);
     expect(() => parseEvalRunParams(params(s.meta.id, s.bytes, { metrics: [] }))).toThrow(/at least one metric/);
     expect(await h['eval/sources']({}, job() as never)).toEqual({ pretrained: { available: false, bytes: 0, message: expect.stringContaining('not in this build') } });
+  });
+
+  it("scores the question-only line from the train split's counts, and refuses it when no training question is left to count", async () => {
+    const s = await setup();
+    const h = s.make(cpuCtx);
+    const result = await h['eval/run'](params(s.meta.id, s.bytes, { maxQuestions: 0, metrics: ['greedy', 'question-only'], save: false }), job());
+    const test = s.records.filter((r) => r.split === 'test');
+    const prior = fitQuestionPrior(s.records.filter((r) => r.split === 'train'));
+    // Every question reads 'Which organ?' and each option was gold once in train: the tie goes to the first
+    // option, Liver, right for the two test questions whose gold it is.
+    expect(result.report.overall.metrics['question-only']).toEqual({ n: 6, value: questionOnlyAccuracy(prior, test) });
+    expect(result.report.overall.metrics['question-only'].value).toBeCloseTo(2 / 6);
+    expect(Object.keys(result.report.overall.metrics)).toEqual(['greedy', 'question-only']);
+    // All ten records asked: the train split is being evaluated, so nothing outside it is left to count from.
+    await expect(h['eval/run'](params(s.meta.id, s.bytes, { split: '', maxQuestions: 0, metrics: ['question-only'] }), job())).rejects.toThrow(
+      "tiny set has no multiple-choice training questions outside the ones asked, so the question-only metric has nothing to count; untick it or evaluate a dataset with a 'train' split.",
+    );
   });
 
   it('evaluates the pretrained default when the build holds it, split "" meaning all records', async () => {

@@ -2,9 +2,11 @@
 // safetensors file, or a dropped ONNX model), evaluate it on a stored dataset's split with src/eval, and store
 // the result as an eval run for the Runs panel. All the scoring is src/eval's; this file loads, wires and saves.
 import { DatasetStore, type DatasetMeta, type VqaRecord } from '../data/index.ts';
+import { isMultipleChoice } from '../data/record.ts';
 import { evaluatePolicy } from '../eval/evaluator.ts';
 import type { EvalPolicy, EvalPrompt, GenerateOptions, Generation } from '../eval/policy.ts';
 import { PolicyEvalAdapter } from '../eval/policy-adapter.ts';
+import { fitQuestionPrior, type QuestionPrior } from '../eval/question-only.ts';
 import { EVAL_METRICS, type EvalMetric } from '../eval/report.ts';
 import { VqaTask } from '../eval/task.ts';
 import type { ModelConfig } from '../model/config.ts';
@@ -129,6 +131,19 @@ export function parseEvalRunParams(p: EvalRunParams): Required<Omit<EvalRunParam
     name: typeof p.name === 'string' ? p.name.slice(0, 200) : '',
     save: p.save ?? true,
   };
+}
+
+/**
+ * The question-only counts, from the dataset's training questions that are not being asked: evaluating the
+ * train split (or all records) counts the rest of it, so no question is answered from its own gold answer.
+ */
+export function trainingPrior(records: readonly VqaRecord[], asked: readonly VqaRecord[], datasetName: string): QuestionPrior {
+  const askedIds = new Set(asked.map((r) => r.id));
+  const train = records.filter((r) => r.split === 'train' && !askedIds.has(r.id) && isMultipleChoice(r));
+  if (train.length === 0) {
+    throw new Error(`${datasetName} has no multiple-choice training questions outside the ones asked, so the question-only metric has nothing to count; untick it or evaluate a dataset with a 'train' split.`);
+  }
+  return fitQuestionPrior(train);
 }
 
 /** Records of a split ('' = all); an unknown split names the ones there are. */
@@ -292,6 +307,7 @@ export function evalHandlers(ctx: HandlerContext, options: EvalHandlerOptions = 
       job.signal.throwIfAborted();
 
       const chosen = Array.from({ length: task.size }, (_, i) => task.example(i));
+      const questionPrior = p.metrics.includes('question-only') ? trainingPrior(got.records, chosen, meta.name) : undefined;
       const model = await loadModel(p.source, p.backend, p.datasetId, chosen);
       const { loaded, adapter } = model;
       const checkpointStep = 'step' in model ? model.step : -1;
@@ -302,6 +318,7 @@ export function evalHandlers(ctx: HandlerContext, options: EvalHandlerOptions = 
         const report = await evaluatePolicy(recorder, task, {
           config: { metrics: p.metrics, k: p.k, maxNewTokens: p.maxNewTokens, batchSize: p.batchSize, seed: p.seed },
           signal: job.signal,
+          questionPrior,
           onProgress: (q) => job.progress({ phase: q.phase, done: q.done, total: q.total, unit: q.phase === 'likelihood' ? 'questions' : 'prompts' }),
         });
         const answers = Object.fromEntries([...recorder.answers].map(([id, completion]) => [id, { completion }]));

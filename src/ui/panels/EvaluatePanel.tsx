@@ -15,7 +15,8 @@ const METRICS: Array<{ metric: EvalMetric; label: string; help: string }> = [
   { metric: 'avgk', label: 'Avg@k', help: 'mean accuracy over k sampled answers (the paper reports Avg@5)' },
   { metric: 'circular', label: 'CircularEval', help: 'right under every rotation of the options' },
   { metric: 'likelihood', label: 'Likelihood', help: "the option whose text the model finds most likely (OmniMedVQA's metric)" },
-  { metric: 'blind', label: 'Image-blind', help: 'greedy with the image withheld: what the question text alone earns' },
+  { metric: 'blind', label: 'Image-blind', help: 'greedy with the image withheld: what the question text alone earns this policy' },
+  { metric: 'question-only', label: 'Question-only', help: "no model: the option most often gold for the same question text in the dataset's train split" },
 ];
 
 function useNow(active: boolean): number {
@@ -102,9 +103,13 @@ export function EvaluatePanel() {
         <fieldset className="eval-fieldset" disabled={running}>
           <legend>Metrics</legend>
           <div className="eval-metrics">
-            {METRICS.map(({ metric, label, help }) => (
+            {METRICS.map(({ metric, label, help: about }) => {
+              // The question-only line is counted from the training questions; a dataset without them has none.
+              const unavailable = metric === 'question-only' && dataset !== null && !dataset.bySplit.train;
+              const help = unavailable ? `needs a train split to count from; ${dataset.name} has none` : about;
+              return (
               <label key={metric} title={help}>
-                <input type="checkbox" aria-label={label} checked={setup.metrics[metric]} onChange={(e) => toggleMetric(metric, e.target.checked)} /> {label}
+                <input type="checkbox" aria-label={label} disabled={unavailable} checked={setup.metrics[metric] && !unavailable} onChange={(e) => toggleMetric(metric, e.target.checked)} /> {label}
                 {metric === 'avgk' && (
                   <>
                     {' '}
@@ -113,7 +118,8 @@ export function EvaluatePanel() {
                 )}
                 <span className="muted eval-metric-help">{help}</span>
               </label>
-            ))}
+              );
+            })}
           </div>
         </fieldset>
         <div className="row">

@@ -13,6 +13,11 @@ const GROUP_NAMES: Record<string, string> = {
   source: 'Source',
 };
 
+const METRIC_NOTES: Record<string, string> = {
+  blind: ' with every image withheld',
+  'question-only': ' of the option most often gold for the same question text in the train split (no model)',
+};
+
 export const formatPercent = (v: number | null) => (v === null ? '—' : (100 * v).toFixed(1));
 
 export function AccuracyTables({ report }: { report: EvalReport }) {
@@ -30,7 +35,7 @@ export function AccuracyTables({ report }: { report: EvalReport }) {
         return (
           <section key={metric} className="eval-table-block">
             <h3>
-              {metric} <span className="muted">accuracy{metric === 'blind' ? ' with every image withheld' : ''}, %</span>
+              {metric} <span className="muted">accuracy{METRIC_NOTES[metric] ?? ''}, %</span>
             </h3>
             <div className="eval-scroll">
               <table className="data eval-table" data-testid={`eval-table-${metric}`}>
