@@ -18,7 +18,8 @@ describe('GRPO from the pretrained micro policy', () => {
     const data = { records, image: (ref: string) => synth.images.get(ref) ?? null };
     const config = restoreTrainRunConfig({
       name: 'grpo learns', datasetId: 'synth', preset: 'micro', init: { kind: 'pretrained' }, inspectorGroups: 0, eval: { enabled: false },
-      grpo: { seed: 0, steps: 12, batchSize: 2, groupSize: 8, learningRate: 1e-3, beta: 0.04, maxCompletionLength: 16, checkpointEvery: 0 },
+      // All four questions every step, so the steps' rewards are over the same questions and comparable.
+      grpo: { seed: 0, steps: 12, batchSize: 4, groupSize: 8, learningRate: 1e-3, beta: 0.04, maxCompletionLength: 16, checkpointEvery: 0 },
     });
     const t = GrpoTrainer.create(new CpuBackend(), config, data, checkpointInit(readFileSync(CHECKPOINT), 'pretrained micro'));
     const accuracy: number[] = [];
