@@ -11,7 +11,7 @@ import { writeCheckpoint } from '../src/model/safetensors.ts';
 import { checkpointInit, pretrainedPath, scratchInit } from '../src/rl/trainer/init.ts';
 import type { TrainRunConfig } from '../src/rl/trainer/run-config.ts';
 import { TrainingRun } from '../src/rl/trainer/run-loop.ts';
-import type { TrainerData, TrainerInit } from '../src/rl/trainer/trainer.ts';
+import type { TrainerData, TrainerInit, TypeScore } from '../src/rl/trainer/trainer.ts';
 import { checkpointKey, fileRunStore, resumableState } from './train-state.ts';
 import type { Backend } from '../src/tensor/backend.ts';
 import { CpuBackend } from '../src/tensor/cpu-backend.ts';
@@ -31,6 +31,8 @@ export interface EvalSummary {
   correct?: string[];
   /** What the question text alone gets on the same questions (src/eval/question-only.ts). */
   questionOnly?: number;
+  /** Questions, right answers and named options per question type. */
+  byType?: Record<string, TypeScore>;
 }
 
 /** What one finished training gave. */

@@ -110,6 +110,8 @@ test('a micro run from scratch: steps and charts move, a reload resumes from the
   await expect(page.getByTestId('train-eval-readout')).toContainText(/after: \d+\.\d% \(4 questions\)/);
   // Before and after are the same questions, across the pause: the readout compares them one by one.
   await expect(page.getByTestId('train-eval-paired')).toContainText(/^\d+ gained, \d+ lost; sign test p [=<] \d/);
+  // The four questions span more than one type, so the readout splits them: right before -> after of each type.
+  await expect(page.getByTestId('train-eval-by-type')).toContainText(/^by type: [a-z]+ \d → \d of \d( · [a-z]+ \d → \d of \d)+$/);
   await expect(page.getByTestId('train-start')).toBeEnabled();
   await expect(page.getByTestId('train-pause')).toBeDisabled();
   await shot(page, 'finished');

@@ -128,11 +128,14 @@ describe('lab train', () => {
     const test = synth.records.filter((r) => r.split === 'test');
     const expectedTest = test.length;
     const r = await train(parseArgs(['--runtime', 'node', '--preset', 'micro', '--init', 'scratch', '--steps', '1', '--batch', '1', '--group', '2', '--eval', '100000', '--max-len', '4', '--questions', '600']));
-    const json = r.json as { evalBefore: { questions: number; questionOnly: number }; evalAfter: { questions: number }; dataset: { questions: number } };
+    const json = r.json as { evalBefore: { questions: number; questionOnly: number }; evalAfter: { questions: number; byType: Record<string, { questions: number }> }; dataset: { questions: number } };
     expect(json.dataset.questions).toBe(600);
     // Every test question asked, so the question-only baseline is the one counted here from the training split.
     expect(json.evalBefore.questionOnly).toBe(questionOnlyAccuracy(fitQuestionPrior(synth.records.filter((x) => x.split === 'train')), test));
-    expect(r.message).toMatch(/; the question text alone: \d+\.\d%\)$/);
+    expect(r.message).toMatch(/; the question text alone: \d+\.\d%\); by type: attribute \d+ -> \d+ of \d+, location \d+ -> \d+ of \d+, relation \d+ -> \d+ of \d+$/);
+    // Every test question asked, so each type's count is the split's.
+    const perType = (type: string) => test.filter((x) => x.questionType === type).length;
+    expect(Object.fromEntries(Object.entries(json.evalAfter.byType).map(([t, v]) => [t, v.questions]))).toEqual({ attribute: perType('attribute'), location: perType('location'), relation: perType('relation') });
     expect(json.evalBefore.questions).toBe(expectedTest);
     expect(json.evalAfter.questions).toBe(expectedTest);
     expect(expectedTest).not.toBe(generateAnatomySynth().records.filter((x) => x.split === 'test').length);
@@ -154,7 +157,7 @@ describe('lab train', () => {
 
   it('runs one micro step from scratch in Node and reports before/after accuracy', async () => {
     const r = await train(parseArgs(['--runtime', 'node', '--preset', 'micro', '--init', 'scratch', '--steps', '1', '--batch', '1', '--group', '2', '--eval', '2', '--max-len', '4']));
-    type Eval = { accuracy: number; questions: number; extracted: number; correct: string[] };
+    type Eval = { accuracy: number; questions: number; extracted: number; correct: string[]; byType: Record<string, { questions: number; correct: number; extracted: number }> };
     const json = r.json as { metrics: Record<string, number>[]; evalBefore: Eval; evalAfter: Eval };
     expect(json.metrics).toHaveLength(1);
     expect(json.metrics[0]).toHaveProperty('frac_reward_zero_std');
@@ -165,6 +168,10 @@ describe('lab train', () => {
       expect(Number.isInteger(e.extracted)).toBe(true);
       expect(e.extracted).toBeLessThanOrEqual(e.questions);
       expect(e.correct).toHaveLength(Math.round(e.accuracy * e.questions));
+      // The split by question type adds up to the whole.
+      const parts = Object.values(e.byType);
+      expect(Object.keys(e.byType).every((t) => ['location', 'relation', 'attribute'].includes(t))).toBe(true);
+      expect([parts.reduce((a, p) => a + p.questions, 0), parts.reduce((a, p) => a + p.correct, 0), parts.reduce((a, p) => a + p.extracted, 0)]).toEqual([e.questions, e.correct.length, e.extracted]);
     }
     expect(r.message).toMatch(/trained 1 GRPO steps/);
   });
@@ -183,5 +190,16 @@ describe('lab train', () => {
     expect(plain.message).toMatch(/\(10 questions\)$/);
     const withBaseline = trainResult({ ...base, evalBefore: before, evalAfter: { ...after, questionOnly: 0.375 } });
     expect(withBaseline.message).toMatch(/sign test p = 0\.63; the question text alone: 37\.5%\)$/);
+    // Split by question type, the closing line says where the change came from.
+    const typed = trainResult({
+      ...base,
+      evalBefore: { ...before, byType: { location: { questions: 6, correct: 3, extracted: 6 }, attribute: { questions: 4, correct: 1, extracted: 4 } } },
+      evalAfter: { ...after, byType: { location: { questions: 6, correct: 2, extracted: 6 }, attribute: { questions: 4, correct: 4, extracted: 4 } } },
+    });
+    expect(typed.message).toMatch(/sign test p = 0\.63\); by type: attribute 1 -> 4 of 4, location 3 -> 2 of 6$/);
+    expect((typed.json as { evalAfter: { byType: unknown } }).evalAfter.byType).toEqual({ location: { questions: 6, correct: 2, extracted: 6 }, attribute: { questions: 4, correct: 4, extracted: 4 } });
+    // One type only: nothing to split.
+    const oneType = trainResult({ ...base, evalBefore: { ...before, byType: { location: { questions: 10, correct: 4, extracted: 10 } } }, evalAfter: { ...after, byType: { location: { questions: 10, correct: 6, extracted: 10 } } } });
+    expect(oneType.message).toMatch(/p = 0\.63\)$/);
   });
 });

@@ -11,7 +11,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { intOption, UsageError, type Command, type ParsedArgs, withUsage } from '../command.ts';
-import { runTraining, TRAIN_RUNTIMES, type TrainingResult } from '../train-runner.ts';
+import { runTraining, TRAIN_RUNTIMES, type EvalSummary, type TrainingResult } from '../train-runner.ts';
 import { DEFAULT_SYNTH_CONFIG } from '../../src/data/synth/anatomy-synth.ts';
 import { parseQuestionTypes, questionTypesText } from '../../src/data/synth/question-types.ts';
 import { formatPValue, pairedEvals } from '../../src/eval/metrics.ts';
@@ -133,6 +133,18 @@ export function stateOption(args: ParsedArgs): { file: string; saveEvery: number
   return { file, saveEvery: intOption(args, 'save-every', 10, 1, 1_000_000), stopAfter: intOption(args, 'stop-after', 0, 0, 1_000_000) };
 }
 
+/**
+ * Right answers before -> after per question type ('; by type: attribute 85 -> 153 of 348, ...'), or '' when an
+ * evaluation lacks the split or the questions are all of one type (the overall figure says it all then).
+ */
+export function typeChange(before: EvalSummary | null, after: EvalSummary | null): string {
+  const a = before?.byType, b = after?.byType;
+  if (!a || !b) return '';
+  const types = Object.keys(b).sort();
+  if (types.length < 2) return '';
+  return `; by type: ${types.map((t) => `${t || '(no type)'} ${a[t]?.correct ?? 0} -> ${b[t].correct} of ${b[t].questions}`).join(', ')}`;
+}
+
 /** `lab train`'s JSON and closing line for a finished training (or, with --stop-after, a sitting of one). */
 export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint?: string, types = 'all', stateFile?: string): { json: unknown; message: string } {
   const paired = r.evalBefore && r.evalAfter ? pairedEvals(r.evalBefore, r.evalAfter) : null;
@@ -151,7 +163,8 @@ export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.
   const change = paired ? `; ${paired.gained} gained, ${paired.lost} lost, sign test ${formatPValue(paired.pValue)}` : '';
   // A policy at the question-only baseline is not using its image; said beside the change so a run reads right.
   const textOnly = r.evalAfter?.questionOnly === undefined ? '' : `; the question text alone: ${pct({ accuracy: r.evalAfter.questionOnly })}`;
-  return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions${change}${textOnly})` };
+  const byType = typeChange(r.evalBefore, r.evalAfter);
+  return { json, message: `trained ${r.step} GRPO steps (${r.runtime}): test accuracy ${pct(r.evalBefore)} -> ${pct(r.evalAfter)} (${r.evalAfter?.questions ?? 0} questions${change}${textOnly})${byType}` };
 }
 
 export const train: Command = withUsage(USAGE, async (args) => {

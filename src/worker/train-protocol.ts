@@ -9,6 +9,7 @@ import type { CurriculumConfig } from '../curriculum/config.ts';
 import type { PresetName } from '../model/config.ts';
 import type { GrpoConfig } from '../rl/config.ts';
 import type { StepMetrics } from '../rl/metrics.ts';
+import type { TypeScore } from '../rl/trainer/trainer.ts';
 
 export const TRAIN_RUN_CONFIG_VERSION = 1;
 
@@ -201,6 +202,8 @@ export interface EvalOutcome {
   correct?: string[];
   /** What the question text alone gets on the same questions (the trainer's EvalResult.questionOnly). */
   questionOnly?: number;
+  /** Questions, right answers and named options per question type (the trainer's EvalResult.byType). */
+  byType?: Record<string, TypeScore>;
 }
 
 /** A run the worker knows: the active one or one with a stored checkpoint. */

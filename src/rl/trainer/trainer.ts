@@ -120,6 +120,16 @@ export interface EvalResult {
   /** Accuracy of the question-only baseline on the same questions (src/eval/question-only.ts): what the text
    * alone gets, counted over the training split. Absent in checkpoints written before it existed. */
   questionOnly?: number;
+  /** The same evaluation by question type (records without one under ''): a run can gain on one type while it
+   * loses on another, which the overall figure hides. Absent in checkpoints written before it existed. */
+  byType?: Record<string, TypeScore>;
+}
+
+/** One question type's part of an evaluation. */
+export interface TypeScore {
+  questions: number;
+  correct: number;
+  extracted: number;
 }
 
 export interface GrpoStepResult {
@@ -600,6 +610,8 @@ export class GrpoTrainer {
     const chosen = order.slice(0, maxQuestions).map((i) => this.evalRecords[i]);
     const correct: string[] = [];
     let extracted = 0;
+    const byType: Record<string, TypeScore> = {};
+    for (const r of chosen) (byType[r.questionType] ??= { questions: 0, correct: 0, extracted: 0 }).questions++;
     for (let s = 0; s < chosen.length; s += EVAL_BATCH) {
       const part = chosen.slice(s, s + EVAL_BATCH);
       const { images, imageOf } = this.imageBatch(part.map((r) => ({ ref: r.image, transforms: [] })));
@@ -610,8 +622,15 @@ export class GrpoTrainer {
         });
         out.forEach((c, i) => {
           const v = judgeCompletion(part[i], completionText(tok, c.tokens));
-          if (v.correct) correct.push(part[i].id);
-          if (v.extracted) extracted++;
+          const type = byType[part[i].questionType];
+          if (v.correct) {
+            correct.push(part[i].id);
+            type.correct++;
+          }
+          if (v.extracted) {
+            extracted++;
+            type.extracted++;
+          }
         });
       } finally {
         images.dispose();
@@ -619,7 +638,7 @@ export class GrpoTrainer {
     }
     return {
       accuracy: chosen.length ? correct.length / chosen.length : 0, questions: chosen.length, extracted, correct,
-      questionOnly: questionOnlyAccuracy(this.questionPrior, chosen),
+      questionOnly: questionOnlyAccuracy(this.questionPrior, chosen), byType,
     };
   }
 

@@ -164,6 +164,18 @@ export function RunCard() {
               question text alone: {pct(evalBefore.questionOnly)}
             </span>
           )}
+          {evalBefore?.byType && Object.keys(evalBefore.byType).length > 1 && (
+            <span className="muted" data-testid="train-eval-by-type" title="Right answers by question type, before and after: a run can gain on one type while it loses on another.">
+              by type:{' '}
+              {Object.entries(evalBefore.byType)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([type, b]) => {
+                  const a = evalAfter?.byType?.[type];
+                  return `${type || '(no type)'} ${b.correct}${a ? ` → ${a.correct}` : ''} of ${b.questions}`;
+                })
+                .join(' · ')}
+            </span>
+          )}
         </div>
       )}
 
