@@ -54,6 +54,8 @@ export interface TrainingResult {
   resumedAt?: number | null;
   /** With --state: steps (SFT and GRPO) done in this sitting. */
   stepsThisSitting?: number;
+  /** With --state, a sitting that stopped before the last step: the policy so far on the same questions. */
+  evalAtStop?: EvalSummary;
 }
 
 /** Where a run's progress lines go (stdout for `lab train`, prefixed ones for `lab ablation`). */
@@ -63,14 +65,19 @@ export interface TrainingSession {
   train(config: TrainRunConfig, log: LineSink): Promise<TrainingResult>;
 }
 
+/** The line `lab train` prints for one evaluation ('before', 'after', 'at step 40'). */
+function evalLine(when: string, e: EvalSummary): string {
+  return `eval ${when}: accuracy ${(100 * e.accuracy).toFixed(1)}% on ${e.questions} questions (${e.extracted} answers extracted)` +
+    (e.questionOnly === undefined ? '' : `; the question text alone: ${(100 * e.questionOnly).toFixed(1)}%`);
+}
+
 /** The line `lab train` prints for one progress event; null for events it does not print. */
 export function progressLine(p: TrainProgress): string | null {
   switch (p.kind) {
     case 'phase':
       return `[${p.phase}] ${p.message}`;
     case 'eval':
-      return `eval ${p.when}: accuracy ${(100 * p.accuracy).toFixed(1)}% on ${p.questions} questions (${p.extracted} answers extracted)` +
-        (p.questionOnly === undefined ? '' : `; the question text alone: ${(100 * p.questionOnly).toFixed(1)}%`);
+      return evalLine(p.when, p);
     case 'sft-step':
       return `sft ${p.step + 1}/${p.total} loss ${p.metrics.loss.toFixed(4)} ${p.metrics.step_time.toFixed(1)} s`;
     case 'step': {
@@ -139,6 +146,13 @@ function nodeSession({ questions = DEFAULT_SYNTH_CONFIG.questions, checkpoint, t
           : { kind: 'fresh', config: { ...config, grpo: { ...config.grpo, ...every } }, init: init! });
         const result = finished(config, `node ${backend.name}`, run.history().rows, outcome, performance.now() - t0, state !== undefined);
         if (state) Object.assign(result, { outcome: outcome.state, resumedAt: prior ? prior.snapshot.step : null, stepsThisSitting: sitting });
+        // A sitting that ends early says where the run stands, on the questions of its evaluation before. The state
+        // is already written, and the evaluation draws on seeds of its own, so the next sitting is unchanged by it.
+        if (state && outcome.state === 'stopped' && config.eval.enabled && run.current) {
+          log(`[eval-at-stop] evaluating the policy at GRPO step ${outcome.step}`);
+          result.evalAtStop = { ...(await run.current.evaluate()) };
+          log(evalLine(`at step ${outcome.step}`, result.evalAtStop));
+        }
         if (save && outcome.state === 'finished') await savePolicy(save, run, result, checkpoint ?? config.init.kind, types);
         return result;
       } finally {

@@ -5,6 +5,7 @@ import { parseArgs, UsageError } from '../command.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pairedEvals } from '../../src/eval/metrics.ts';
 import { fitQuestionPrior, questionOnlyAccuracy } from '../../src/eval/question-only.ts';
 import { evalOptions } from './eval.ts';
 import { policyOfState } from '../train-state.ts';
@@ -91,11 +92,21 @@ describe('lab train', () => {
     const sitting = async (stopAfter: number) => train(parseArgs([...args, '--save', join(dir, 'parts.safetensors'), '--state', state, '--save-every', '1', '--stop-after', String(stopAfter)]));
     expect((whole.json as Json).metrics.some((m) => m.grad_norm > 0)).toBe(true);
     const first = await sitting(1);
-    expect(first.message).toMatch(/^stopped after 1 steps at GRPO step 0 of 3; the run is kept in .*run\.state/);
+    expect(first.message).toMatch(/^stopped after 1 steps at GRPO step 0 of 3; test accuracy so far .*; the run is kept in .*run\.state/);
     expect((first.json as Json).state).toEqual({ file: state, outcome: 'stopped', step: 0, resumedAt: null, stepsThisSitting: 1 });
     expect(first.json).not.toHaveProperty('savedPolicy');
     const second = await sitting(2);
     expect((second.json as Json).state).toMatchObject({ outcome: 'stopped', step: 2, resumedAt: 0, stepsThisSitting: 2 });
+    // A sitting that stops says where the run stands: the policy at its stop, on the evaluation's questions. It is
+    // the evaluation a run starting from that policy would make before its first step.
+    type Eval = { correct: string[]; questions: number; accuracy: number };
+    const atStop = (second.json as { evalAtStop: Eval; pairedAtStop: unknown }).evalAtStop;
+    writeFileSync(join(dir, 'at-step-2.safetensors'), policyOfState(state));
+    const fromThere = await train(parseArgs(['--runtime', 'node', '--preset', 'micro', '--steps', '0', '--batch', '2', '--group', '4', '--eval', '4', '--max-len', '16', '--checkpoint', join(dir, 'at-step-2.safetensors')]));
+    expect(atStop.correct).toEqual((fromThere.json as { evalBefore: Eval }).evalBefore.correct);
+    expect(atStop.questions).toBe(4);
+    expect((second.json as { pairedAtStop: unknown }).pairedAtStop).toEqual(pairedEvals((second.json as Json).evalBefore, atStop));
+    expect(second.message).toMatch(/^stopped after 2 steps at GRPO step 2 of 3; test accuracy so far \d+\.\d% -> \d+\.\d% \(4 questions; \d+ gained, \d+ lost, sign test p = [\d.]+\)(; by type: .*)?; the run is kept in .*run\.state: the same command continues it$/);
     const last = await sitting(5);
     const a = whole.json as Json, b = last.json as Json;
     expect(b.state).toMatchObject({ outcome: 'finished', step: 3, resumedAt: 2, stepsThisSitting: 1 });

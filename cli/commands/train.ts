@@ -156,10 +156,17 @@ export function trainResult(r: TrainingResult, questions = DEFAULT_SYNTH_CONFIG.
     ...(checkpoint ? { initCheckpoint: checkpoint } : {}),
     ...(stateFile ? { state: { file: stateFile, outcome: r.outcome ?? 'finished', step: r.step, resumedAt: r.resumedAt ?? null, stepsThisSitting: r.stepsThisSitting ?? 0 } } : {}),
   };
-  if (r.outcome === 'stopped') {
-    return { json, message: `stopped after ${r.stepsThisSitting} steps at GRPO step ${r.step} of ${r.config.grpo.steps}; the run is kept in ${stateFile}: the same command continues it` };
-  }
   const pct = (x: { accuracy: number } | null) => (x ? `${(100 * x.accuracy).toFixed(1)}%` : 'n/a');
+  if (r.outcome === 'stopped') {
+    const atStop = r.evalBefore && r.evalAtStop ? pairedEvals(r.evalBefore, r.evalAtStop) : null;
+    const soFar = r.evalAtStop
+      ? `; test accuracy so far ${pct(r.evalBefore)} -> ${pct(r.evalAtStop)} (${r.evalAtStop.questions} questions${atStop ? `; ${atStop.gained} gained, ${atStop.lost} lost, sign test ${formatPValue(atStop.pValue)}` : ''})${typeChange(r.evalBefore, r.evalAtStop)}`
+      : '';
+    return {
+      json: { ...json, ...(r.evalAtStop ? { evalAtStop: r.evalAtStop } : {}), ...(atStop ? { pairedAtStop: atStop } : {}) },
+      message: `stopped after ${r.stepsThisSitting} steps at GRPO step ${r.step} of ${r.config.grpo.steps}${soFar}; the run is kept in ${stateFile}: the same command continues it`,
+    };
+  }
   const change = paired ? `; ${paired.gained} gained, ${paired.lost} lost, sign test ${formatPValue(paired.pValue)}` : '';
   // A policy at the question-only baseline is not using its image; said beside the change so a run reads right.
   const textOnly = r.evalAfter?.questionOnly === undefined ? '' : `; the question text alone: ${pct({ accuracy: r.evalAfter.questionOnly })}`;
