@@ -108,16 +108,16 @@ export function EvaluatePanel() {
               const unavailable = metric === 'question-only' && dataset !== null && !dataset.bySplit.train;
               const help = unavailable ? `needs a train split to count from; ${dataset.name} has none` : about;
               return (
-              <label key={metric} title={help}>
-                <input type="checkbox" aria-label={label} disabled={unavailable} checked={setup.metrics[metric] && !unavailable} onChange={(e) => toggleMetric(metric, e.target.checked)} /> {label}
-                {metric === 'avgk' && (
-                  <>
-                    {' '}
-                    k <input type="number" aria-label="k" min={1} max={64} value={setup.k} onChange={(e) => update({ k: Math.min(64, Math.max(1, Math.floor(Number(e.target.value) || 1))) })} />
-                  </>
-                )}
-                <span className="muted eval-metric-help">{help}</span>
-              </label>
+                <label key={metric} title={help}>
+                  <input type="checkbox" aria-label={label} disabled={unavailable} checked={setup.metrics[metric] && !unavailable} onChange={(e) => toggleMetric(metric, e.target.checked)} /> {label}
+                  {metric === 'avgk' && (
+                    <>
+                      {' '}
+                      k <input type="number" aria-label="k" min={1} max={64} value={setup.k} onChange={(e) => update({ k: Math.min(64, Math.max(1, Math.floor(Number(e.target.value) || 1))) })} />
+                    </>
+                  )}
+                  <span className="muted eval-metric-help">{help}</span>
+                </label>
               );
             })}
           </div>
