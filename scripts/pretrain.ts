@@ -68,12 +68,12 @@ async function main(): Promise<void> {
   const questions = Number(arg('questions', String(DEFAULT_SYNTH_CONFIG.questions)));
   const synth = generateAnatomySynth({ seed: DEFAULT_SYNTH_CONFIG.seed, questions, imageSize: 64 });
   // A caption names every structure of an image, where a question names one: more to learn the image from per
-  // step (README, "Teaching the policy its image").
+  // step (bench/grpo-runs.md, "Teaching the policy its image").
   const captions = arg('captions', 'off') as 'off' | 'on';
   if (captions !== 'off' && captions !== 'on') throw new Error(`--captions must be off or on, got ${captions}`);
   const layouts = captions === 'on' ? sceneTexts(synth) : null;
   // A stage of a staged pretrain can train on some question types only (location questions first: the ones
-  // whose answer is read from one place in the image; README, "Teaching the policy its image").
+  // whose answer is read from one place in the image; bench/grpo-runs.md, "Teaching the policy its image").
   const typeChoice = parseQuestionTypes(arg('types', 'all'));
   const types = questionTypesText(typeChoice);
   const records = ofQuestionTypes(synth.records, typeChoice);

@@ -1,6 +1,6 @@
 // The question-only baseline: how far the question text alone goes, the way VQA papers report a "question-only"
 // model. A policy that scores no higher than this does not use its image, so GRPO's image-dependent reward has
-// nothing to sharpen in it (README, "GRPO from a policy with room to learn"). Counted rather than learned: for
+// nothing to sharpen in it (bench/grpo-runs.md, "GRPO from a policy with room to learn"). Counted rather than learned: for
 // each question text of the training split, how often each option text was the gold answer; a held-out question
 // is answered with the option that was gold most often for its exact text, then most often overall. The count
 // is the Bayes answer once the training split has seen the text often (AnatomySynth's templates repeat), so a

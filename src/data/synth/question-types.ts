@@ -1,6 +1,6 @@
 // Training and testing on some AnatomySynth question types only: location questions are the ones whose answer is
-// read from one place in the image, so a stage (or a GRPO run) on them alone asks the policy to look (README,
-// "Teaching the policy its image"). Shared by `npm run pretrain --types` and `lab train --types`.
+// read from one place in the image, so a stage (or a GRPO run) on them alone asks the policy to look
+// (bench/grpo-runs.md, "Teaching the policy its image"). Shared by `npm run pretrain --types` and `lab train --types`.
 import type { VqaRecord } from '../record.ts';
 import { SYNTH_QUESTION_TYPES } from './questions.ts';
 

@@ -312,7 +312,7 @@ export class GrpoTrainer {
   /**
    * Caption rows beside a batch's questions: one per distinct image the dataset describes (TrainerData.grounding),
    * at most half as many as the questions. Each names every structure of its image, so the image encoder is
-   * taught by several labels per image rather than the one a question gives (README, "Teaching the policy its image").
+   * taught by several labels per image rather than the one a question gives (bench/grpo-runs.md, "Teaching the policy its image").
    */
   private captionRows(records: readonly VqaRecord[]): { ref: string; prompt: number[]; completion: number[] }[] {
     const tok = this.tokenizer, prompt = captionPromptIds(tok), room = this.policy.config.maxSeqLen - numImageTokens(this.policy.config) - prompt.length;
