@@ -168,10 +168,10 @@ export function RunCard() {
             <span className="muted" data-testid="train-eval-by-type" title="Right answers by question type, before and after: a run can gain on one type while it loses on another.">
               by type:{' '}
               {Object.entries(evalBefore.byType)
-                .sort(([a], [b]) => a.localeCompare(b))
-                .map(([type, b]) => {
-                  const a = evalAfter?.byType?.[type];
-                  return `${type || '(no type)'} ${b.correct}${a ? ` → ${a.correct}` : ''} of ${b.questions}`;
+                .sort(([x], [y]) => x.localeCompare(y))
+                .map(([type, before]) => {
+                  const after = evalAfter?.byType?.[type];
+                  return `${type || '(no type)'} ${before.correct}${after ? ` → ${after.correct}` : ''} of ${before.questions}`;
                 })
                 .join(' · ')}
             </span>
