@@ -232,6 +232,12 @@ describe('the question-only metric', () => {
     expect(report.byCategory.questionType.att.metrics['question-only']).toEqual({ n: 2, value: 1 / 2 });
     expect(report.overall.generations).toBe(0);
     expect(accuracyTable([{ name: 'text', report }], 'question-only').rows[0].values[0]).toBe(0.5);
+    // The open question's source (VQA-RAD) has no multiple-choice question: its cell measured nothing and reads '-'.
+    expect(report.byCategory.source['VQA-RAD'].metrics['question-only']).toEqual({ n: 0, value: 0 });
+    const table = accuracyTable([{ name: 'text', report }], 'question-only');
+    const rad = table.columns.findIndex((c) => c.label === 'VQA-RAD');
+    expect([table.rows[0].values[rad], table.rows[0].n[rad]]).toEqual([null, 0]);
+    expect(formatAccuracyTable(table).split('\n')[2].split(' | ').at(-1)).toBe('- |');
     expect(evalReportSchema.safeParse(report).success).toBe(true);
   });
 

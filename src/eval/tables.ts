@@ -13,7 +13,7 @@ export interface AccuracyTable {
   /** Metric label the cells hold ('greedy', 'avg@5', 'circular', 'likelihood'). */
   metric: string;
   columns: TableColumn[];
-  /** values[c] in [0, 1]; n[c] questions behind it; null where the row has no such column or metric. */
+  /** values[c] in [0, 1]; n[c] questions behind it; null where the row has no such column or metric, or no question. */
   rows: Array<{ name: string; values: (number | null)[]; n: (number | null)[] }>;
 }
 
@@ -30,7 +30,8 @@ export function accuracyTable(entries: ReadonlyArray<{ name: string; report: Eva
       const group = c.dimension === 'overall' ? report.overall : report.byCategory[c.dimension]?.[c.label];
       return group?.metrics[metric] ?? null;
     });
-    return { name, values: cells.map((c) => c?.value ?? null), n: cells.map((c) => c?.n ?? null) };
+    // A cell over no questions (CircularEval or question-only on a group of open questions) measured nothing: '-', not 0.
+    return { name, values: cells.map((c) => (c && c.n > 0 ? c.value : null)), n: cells.map((c) => c?.n ?? null) };
   });
   return { metric, columns, rows };
 }
