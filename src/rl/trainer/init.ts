@@ -10,10 +10,12 @@ import type { TrainerInit } from './trainer.ts';
 
 /**
  * The lab's pretrained default under public/, served at this path by Vite: the `micro` policy after SFT on
- * AnatomySynth (`npm run pretrain -- --preset micro`; its card sits beside it). A `tiny` default is committed
- * too (700 SFT steps, F16) and is what a tiny run's `pretrained` init loads; micro stays the opening default
- * for the Model, Evaluate and Curriculum panels while it is the better policy (42% against 26% on the demo's
- * test split) and the cheaper one on a software adapter.
+ * AnatomySynth's location questions (`npm run pretrain -- --preset micro --types location`; its card sits
+ * beside it), which reads its image and leaves the other question types for GRPO to learn (README, "The
+ * pretrained default"). A `tiny` default is committed too (700 SFT steps on every type, F16) and is what a tiny
+ * run's `pretrained` init loads; micro stays the opening default for the Model, Evaluate and Curriculum panels:
+ * tiny scores a little more on the demo's test split (32% against 30%) from the question text alone, at nine
+ * times the parameters and a third of the speed on a software adapter.
  */
 export const PRETRAINED_PRESET: PresetName = 'micro';
 export const PRETRAINED_PATH = `models/anatomysynth-${PRETRAINED_PRESET}.safetensors`;

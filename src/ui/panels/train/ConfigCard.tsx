@@ -81,7 +81,7 @@ export function ConfigCard({ locked }: { locked: boolean }) {
               { value: 'scratch', text: 'scratch' },
             ]}
             onChange={(v) => setForm({ init: v })}
-            help="pretrained: the preset’s committed policy (SFT on AnatomySynth); scratch: random weights from the seed."
+            help="pretrained: the preset’s committed policy (SFT on AnatomySynth: micro on its location questions, tiny on all); scratch: random weights from the seed."
             def={D.init}
             testId="train-init"
           />
